@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach points: which page-allocator functions or tracepoints to hook on
+ * the running kernel. Inlining differs between kernels and configs (a 6.12
+ * KASAN build inlines prep_new_page(); order-0 frees bypass
+ * __free_pages_ok()), so for each side (alloc, free) we try hook sets in
+ * order of preference and keep the first one the coverage self-test proves
+ * complete.
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+
+#include "pagetrail.h"
+#include "compat.h"
+
+enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
+
+struct pt_hook {
+	enum pt_hook_type type;
+	const char *target;
+	void *probe;			/* tracepoint probe */
+	ftrace_func_t ftrace_func;
+	kretprobe_handler_t entry, ret;
+	size_t data_size;
+
+	struct tracepoint *tp;
+	struct ftrace_ops ops;
+	struct kretprobe rp;
+	bool attached;
+	int err;
+};
+
+struct pt_hook_set {
+	const char *name;
+	struct pt_hook *hooks[3];
+	int covered;			/* self-test paths covered, -1: untried */
+	char missing[128];
+};
+
+struct pt_side {
+	const char *name;
+	enum pt_kind kind;
+	struct pt_hook_set *sets;
+	int nr_sets;
+	struct pt_hook_set *chosen;
+};
+
+/* The bulk allocator's code range, for the tracepoint to defer to it. */
+static unsigned long pt_bulk_start, pt_bulk_len;
+
+static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
+			gfp_t gfp, int migratetype)
+{
+	depot_stack_handle_t h;
+	bool skip = false;
+
+	if (!READ_ONCE(pt_enabled) || !page || !pt_enter())
+		return;
+	h = pt_capture(gfp, 0, pt_bulk_start, READ_ONCE(pt_bulk_len), &skip);
+	if (!skip)
+		pt_store(page, order, PT_ALLOC, h);
+	pt_leave();
+}
+
+static void pt_tp_free(void *data, struct page *page, unsigned int order)
+{
+	pt_record(page, order, GFP_NOWAIT, PT_FREE);
+}
+
+/* prep_new_page(page, order, gfp, alloc_flags), post_alloc_hook(page, order, gfp) */
+static void notrace pt_ft_alloc(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
+		  pt_ftrace_arg(fregs, 1), pt_ftrace_arg(fregs, 2), PT_ALLOC);
+}
+
+/* __free_pages_ok(page, order, fpi), free_unref_page(page, order) */
+static void notrace pt_ft_free(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
+		  pt_ftrace_arg(fregs, 1), GFP_NOWAIT, PT_FREE);
+}
+
+/* The bulk allocator fills a list or an array; record what it added. */
+struct pt_bulk_call {
+	gfp_t gfp;
+	int nr_pages;
+	int first;			/* first array slot that was empty */
+	struct list_head *list;
+	struct page **array;
+};
+
+static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
+
+	c->gfp = regs_get_kernel_argument(regs, 0);
+	c->nr_pages = regs_get_kernel_argument(regs, 3);
+	c->list = (struct list_head *)regs_get_kernel_argument(regs, 4);
+	c->array = (struct page **)regs_get_kernel_argument(regs, 5);
+	c->first = 0;
+	while (c->array && c->first < c->nr_pages && c->array[c->first])
+		c->first++;
+	return 0;
+}
+
+static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
+	unsigned long nr = regs_return_value(regs);
+	depot_stack_handle_t h;
+	struct page *page;
+	unsigned long i;
+
+	if (!READ_ONCE(pt_enabled) || !nr || !pt_enter())
+		return 0;
+	h = pt_capture(c->gfp, pt_bulk_start, 0, 0, NULL);
+	if (c->array) {
+		for (i = c->first; i < nr && i < c->nr_pages; i++) {
+			if (c->array[i])
+				pt_store(c->array[i], 0, PT_ALLOC, h);
+		}
+	} else if (c->list) {
+		/* New pages are added at the head; nr counts only those. */
+		i = 0;
+		list_for_each_entry(page, c->list, lru) {
+			if (i++ >= nr)
+				break;
+			pt_store(page, 0, PT_ALLOC, h);
+		}
+	}
+	pt_leave();
+	return 0;
+}
+
+#define TP(t, fn)	{ .type = PT_HOOK_TRACEPOINT, .target = t, .probe = fn }
+#define FT(t, fn)	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = fn }
+
+static struct pt_hook pt_h_tp_alloc = TP("mm_page_alloc", pt_tp_alloc);
+static struct pt_hook pt_h_tp_free = TP("mm_page_free", pt_tp_free);
+static struct pt_hook pt_h_ft_prep = FT("prep_new_page", pt_ft_alloc);
+static struct pt_hook pt_h_ft_post = FT("post_alloc_hook", pt_ft_alloc);
+static struct pt_hook pt_h_ft_free_ok = FT("__free_pages_ok", pt_ft_free);
+static struct pt_hook pt_h_ft_free_unref = FT("free_unref_page", pt_ft_free);
+static struct pt_hook pt_h_kr_bulk = {
+	.type = PT_HOOK_KRETPROBE, .target = PT_BULK_FUNC,
+	.entry = pt_bulk_entry, .ret = pt_bulk_ret,
+	.data_size = sizeof(struct pt_bulk_call),
+};
+
+/* Preferred first. A set is kept only if the self-test finds it complete. */
+static struct pt_hook_set pt_alloc_sets[] = {
+	{ "ftrace prep_new_page", { &pt_h_ft_prep } },
+	{ "ftrace post_alloc_hook", { &pt_h_ft_post } },
+	{ "tracepoint mm_page_alloc + kretprobe bulk",
+	  { &pt_h_tp_alloc, &pt_h_kr_bulk } },
+};
+
+static struct pt_hook_set pt_free_sets[] = {
+	/* free_pages_prepare() emits it on every free path; it is cheapest. */
+	{ "tracepoint mm_page_free", { &pt_h_tp_free } },
+	{ "ftrace __free_pages_ok + free_unref_page",
+	  { &pt_h_ft_free_ok, &pt_h_ft_free_unref } },
+};
+
+static struct pt_side pt_sides[] = {
+	{ "free", PT_FREE, pt_free_sets, ARRAY_SIZE(pt_free_sets) },
+	{ "alloc", PT_ALLOC, pt_alloc_sets, ARRAY_SIZE(pt_alloc_sets) },
+};
+
+static void pt_find_tp(struct tracepoint *tp, void *priv)
+{
+	struct pt_hook *h = priv;
+
+	if (!strcmp(tp->name, h->target))
+		h->tp = tp;
+}
+
+struct tracepoint *pt_find_tracepoint(const char *name)
+{
+	struct pt_hook h = { .target = name };
+
+	for_each_kernel_tracepoint(pt_find_tp, &h);
+	return h.tp;
+}
+
+static int pt_hook_attach(struct pt_hook *h)
+{
+	int ret;
+
+	switch (h->type) {
+	case PT_HOOK_TRACEPOINT:
+		h->tp = pt_find_tracepoint(h->target);
+		ret = h->tp ? tracepoint_probe_register(h->tp, h->probe, NULL) :
+			      -ENOENT;
+		break;
+	case PT_HOOK_FTRACE:
+		memset(&h->ops, 0, sizeof(h->ops));
+		h->ops.func = h->ftrace_func;
+		h->ops.flags = PT_FTRACE_FLAGS;
+		ret = ftrace_set_filter(&h->ops, (unsigned char *)h->target,
+					strlen(h->target), 1);
+		if (!ret)
+			ret = register_ftrace_function(&h->ops);
+		if (ret)
+			ftrace_free_filter(&h->ops);
+		break;
+	case PT_HOOK_KRETPROBE:
+		memset(&h->rp, 0, sizeof(h->rp));
+		h->rp.kp.symbol_name = h->target;
+		h->rp.entry_handler = h->entry;
+		h->rp.handler = h->ret;
+		h->rp.data_size = h->data_size;
+		h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
+		ret = register_kretprobe(&h->rp);
+		if (!ret && !pt_symbol_range((unsigned long)h->rp.kp.addr,
+					     &pt_bulk_start, &pt_bulk_len))
+			pt_bulk_len = 0;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	h->err = ret;
+	h->attached = !ret;
+	return ret;
+}
+
+static void pt_hook_detach(struct pt_hook *h)
+{
+	if (!h->attached)
+		return;
+	switch (h->type) {
+	case PT_HOOK_TRACEPOINT:
+		tracepoint_probe_unregister(h->tp, h->probe, NULL);
+		tracepoint_synchronize_unregister();
+		break;
+	case PT_HOOK_FTRACE:
+		unregister_ftrace_function(&h->ops);
+		ftrace_free_filter(&h->ops);
+		break;
+	case PT_HOOK_KRETPROBE:
+		unregister_kretprobe(&h->rp);
+		WRITE_ONCE(pt_bulk_len, 0);
+		break;
+	}
+	h->attached = false;
+}
+
+static void pt_set_detach(struct pt_hook_set *s)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->hooks) && s->hooks[i]; i++)
+		pt_hook_detach(s->hooks[i]);
+}
+
+static int pt_set_attach(struct pt_hook_set *s)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(s->hooks) && s->hooks[i]; i++) {
+		ret = pt_hook_attach(s->hooks[i]);
+		if (ret) {
+			pt_set_detach(s);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Which self-test paths the hooks of @side recorded; names the others. */
+static int pt_side_coverage(struct pt_side *side, char *missing, size_t len)
+{
+	int i, covered = 0;
+
+	missing[0] = '\0';
+	for (i = 0; i < PT_NR_PATHS; i++) {
+		struct pt_selftest_result *r = &pt_selftest_results[i];
+		bool ok = side->kind == PT_ALLOC ? r->alloc_ok : r->free_ok;
+
+		if (ok) {
+			covered++;
+			continue;
+		}
+		if (r->ran || side->kind == PT_ALLOC)
+			scnprintf(missing + strlen(missing),
+				  len - strlen(missing), "%s%s",
+				  missing[0] ? ", " : "", r->path);
+	}
+	return covered;
+}
+
+static int pt_resolve(struct pt_side *side)
+{
+	struct pt_hook_set *best = NULL;
+	int i;
+
+	for (i = 0; i < side->nr_sets; i++)
+		side->sets[i].covered = -1;
+	for (i = 0; i < side->nr_sets; i++) {
+		struct pt_hook_set *s = &side->sets[i];
+
+		if (pt_set_attach(s))
+			continue;
+		pt_selftest_run();
+		s->covered = pt_side_coverage(side, s->missing,
+					      sizeof(s->missing));
+		if (s->covered == PT_NR_PATHS) {
+			side->chosen = s;
+			return 0;
+		}
+		pt_set_detach(s);
+		pt_table_clear();
+		if (!best || s->covered > best->covered)
+			best = s;
+	}
+	if (!best) {
+		pr_err("pagetrail: no %s hook could be attached\n", side->name);
+		return -ENOENT;
+	}
+	if (!pt_allow_partial) {
+		pr_err("pagetrail: %s via %s is not recorded by any hook set (best: %s); load with allow_partial=1 to load anyway\n",
+		       side->name, best->missing, best->name);
+		return -EOPNOTSUPP;
+	}
+	pr_warn("pagetrail: allow_partial: %s via %s will not be recorded\n",
+		side->name, best->missing);
+	if (pt_set_attach(best))
+		return -ENOENT;
+	side->chosen = best;
+	return 0;
+}
+
+int pt_hooks_init(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(pt_sides); i++) {
+		ret = pt_resolve(&pt_sides[i]);
+		if (ret) {
+			pt_hooks_exit();
+			return ret;
+		}
+	}
+	/* Final run, with everything attached, for the "hooks" file. */
+	pt_selftest_run();
+	return 0;
+}
+
+void pt_hooks_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pt_sides); i++) {
+		if (pt_sides[i].chosen)
+			pt_set_detach(pt_sides[i].chosen);
+		pt_sides[i].chosen = NULL;
+	}
+}
+
+static const char *const pt_hook_type_names[] = {
+	[PT_HOOK_TRACEPOINT] = "tracepoint",
+	[PT_HOOK_FTRACE] = "ftrace",
+	[PT_HOOK_KRETPROBE] = "kretprobe",
+};
+
+void pt_hooks_show(struct seq_file *m)
+{
+	int i, j, k;
+
+	for (i = 0; i < ARRAY_SIZE(pt_sides); i++) {
+		struct pt_side *side = &pt_sides[i];
+
+		for (j = 0; j < side->nr_sets; j++) {
+			struct pt_hook_set *s = &side->sets[j];
+
+			seq_printf(m, "%s set \"%s\": ", side->name, s->name);
+			if (s == side->chosen)
+				seq_puts(m, "chosen");
+			else if (s->covered < 0)
+				seq_puts(m, "not used");
+			else if (!s->missing[0])
+				seq_puts(m, "complete, not needed");
+			else
+				seq_printf(m, "rejected, misses %s", s->missing);
+			seq_putc(m, '\n');
+			for (k = 0; k < ARRAY_SIZE(s->hooks) && s->hooks[k]; k++) {
+				struct pt_hook *h = s->hooks[k];
+
+				seq_printf(m, "  %s:%s %s", pt_hook_type_names[h->type],
+					   h->target,
+					   h->attached ? "attached" : "detached");
+				if (h->err)
+					seq_printf(m, " (error %d)", h->err);
+				if (h->type == PT_HOOK_KRETPROBE && h->attached)
+					seq_printf(m, " missed=%d", h->rp.nmissed);
+				seq_putc(m, '\n');
+			}
+		}
+	}
+	seq_puts(m, "selftest:\n");
+	for (i = 0; i < PT_NR_PATHS; i++) {
+		struct pt_selftest_result *r = &pt_selftest_results[i];
+
+		seq_printf(m, "  %-18s alloc %s  free %s\n", r->path,
+			   r->alloc_ok ? "ok" : "MISSED",
+			   !r->ran ? "n/a" : r->free_ok ? "ok" : "MISSED");
+	}
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pagetrail: remembers, for every physical page, the stack that last
+ * allocated it and the stack that last freed it.
+ */
+#ifndef _PAGETRAIL_H
+#define _PAGETRAIL_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <linux/stackdepot.h>
+
+struct page;
+struct seq_file;
+
+enum pt_kind { PT_FREE = 0, PT_ALLOC = 1 };
+enum pt_mode { PT_MODE_BOTH, PT_MODE_LAST };
+
+#define PT_MAX_DEPTH	64
+
+/* Parameters (main.c). */
+extern bool pt_enabled;
+extern bool pt_print_on_report;
+extern bool pt_allow_partial;
+extern unsigned int pt_depth;
+extern enum pt_mode pt_mode;
+
+/* Counters, per CPU so the hot path never shares a cache line. */
+struct pt_stats {
+	unsigned long events[2];	/* indexed by enum pt_kind */
+	unsigned long no_stack;		/* recorded without a stack */
+	unsigned long recursion;	/* skipped: re-entered from stackdepot */
+	unsigned long nmi;		/* skipped: NMI context */
+	unsigned long dedup;		/* skipped: another hook records it */
+	unsigned long untracked;	/* pfn outside the table */
+};
+DECLARE_PER_CPU(struct pt_stats, pt_stats);
+#define pt_count(field) this_cpu_inc(pt_stats.field)
+void pt_stats_sum(struct pt_stats *sum);
+
+/*
+ * One recorded event, as stored in the table: a stackdepot handle whose
+ * extra bits (the top STACK_DEPOT_EXTRA_BITS, free for users) carry the
+ * block order + 1 and a "latest event" flag. 0 means "nothing recorded".
+ */
+#define PT_REC_SHIFT		(32 - STACK_DEPOT_EXTRA_BITS)
+#define PT_REC_HANDLE_MASK	((1U << PT_REC_SHIFT) - 1)
+#define PT_REC_ORDER_SHIFT	PT_REC_SHIFT
+#define PT_REC_ORDER_MASK	0xfU
+#define PT_REC_LATEST		(1U << 31)
+
+static inline u32 pt_rec_make(depot_stack_handle_t h, unsigned int order)
+{
+	return (h & PT_REC_HANDLE_MASK) |
+	       ((order + 1) << PT_REC_ORDER_SHIFT) | PT_REC_LATEST;
+}
+
+static inline depot_stack_handle_t pt_rec_handle(u32 rec)
+{
+	return rec & PT_REC_HANDLE_MASK;
+}
+
+static inline int pt_rec_order(u32 rec)
+{
+	return (int)((rec >> PT_REC_ORDER_SHIFT) & PT_REC_ORDER_MASK) - 1;
+}
+
+/* What the table knows about one pfn. */
+struct pt_view {
+	u32 alloc;	/* mode=both: last allocation; mode=last: unused */
+	u32 free;	/* mode=both: last free; mode=last: unused */
+	u32 last;	/* mode=last: the latest event, PT_REC_LATEST = alloc */
+};
+
+/* table.c */
+int pt_table_init(void);
+void pt_table_exit(void);
+void pt_table_record(unsigned long pfn, unsigned int order,
+		     enum pt_kind kind, depot_stack_handle_t handle);
+bool pt_table_read(unsigned long pfn, struct pt_view *v);
+bool pt_table_covers(unsigned long pfn);
+void pt_table_clear(void);
+unsigned long pt_table_bytes(void);
+unsigned long pt_table_pages(void);
+unsigned int pt_table_entry_size(void);
+
+/* stack.c */
+depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame,
+				unsigned long skip_start, unsigned long skip_len,
+				bool *skip);
+bool pt_enter(void);
+void pt_leave(void);
+void pt_record(struct page *page, unsigned int order, gfp_t gfp,
+	       enum pt_kind kind);
+void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
+	      depot_stack_handle_t handle);
+bool pt_symbol_range(unsigned long addr, unsigned long *start,
+		     unsigned long *size);
+
+/* hooks.c */
+struct tracepoint *pt_find_tracepoint(const char *name);
+int pt_hooks_init(void);
+void pt_hooks_exit(void);
+void pt_hooks_show(struct seq_file *m);
+
+/* selftest.c */
+struct pt_selftest_result {
+	const char *path;
+	bool alloc_ok;
+	bool free_ok;
+	bool ran;
+};
+#define PT_NR_PATHS 7
+extern struct pt_selftest_result pt_selftest_results[PT_NR_PATHS];
+void pt_selftest_run(void);
+void pt_selftest_note(unsigned long pfn, unsigned int order,
+		      enum pt_kind kind);
+extern struct task_struct *pt_selftest_task;
+
+/* report.c */
+int pt_report_init(void);
+void pt_report_exit(void);
+void pt_print_pfn(struct seq_file *m, unsigned long pfn);
+bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
+extern bool pt_report_attached;
+
+/* debugfs.c */
+void pt_debugfs_init(void);
+void pt_debugfs_exit(void);
+
+#endif /* _PAGETRAIL_H */

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Coverage self-test: allocate and free through every path the page
+ * allocator offers and check that the hooks recorded each event exactly
+ * once (never missed, never twice).
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched.h>
+#include <linux/vmalloc.h>
+
+#include "pagetrail.h"
+
+struct task_struct *pt_selftest_task;
+
+#define PT_NOTES 512
+static struct {
+	unsigned long pfn;
+	enum pt_kind kind;
+} pt_notes[PT_NOTES];
+static unsigned int pt_nr_notes;
+
+struct pt_selftest_result pt_selftest_results[PT_NR_PATHS] = {
+	{ "order-0" }, { "high-order" }, { "bulk" }, { "folio-batch" },
+	{ "compound" }, { "free_pages_exact" }, { "vmalloc" },
+};
+
+enum {
+	PT_ST_ORDER0, PT_ST_HIGH, PT_ST_BULK, PT_ST_BATCH, PT_ST_COMPOUND,
+	PT_ST_EXACT, PT_ST_VMALLOC,
+};
+
+/* Called from pt_store() for events of the self-test task only. */
+void pt_selftest_note(unsigned long pfn, unsigned int order, enum pt_kind kind)
+{
+	if (pt_nr_notes < PT_NOTES) {
+		pt_notes[pt_nr_notes].pfn = pfn;
+		pt_notes[pt_nr_notes].kind = kind;
+		pt_nr_notes++;
+	}
+}
+
+static void pt_notes_reset(void)
+{
+	WRITE_ONCE(pt_nr_notes, 0);
+}
+
+/* True if @page's event was recorded exactly once since the last reset. */
+static bool pt_seen_once(struct page *page, enum pt_kind kind)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < READ_ONCE(pt_nr_notes); i++)
+		n += pt_notes[i].pfn == pfn && pt_notes[i].kind == kind;
+	return n == 1;
+}
+
+static noinline struct page *pt_st_alloc(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages(gfp, order);
+}
+
+static noinline void pt_st_free(struct page *page, unsigned int order)
+{
+	__free_pages(page, order);
+}
+
+static void pt_st_order(struct pt_selftest_result *r, gfp_t gfp,
+			unsigned int order)
+{
+	struct page *page;
+
+	pt_notes_reset();
+	page = pt_st_alloc(gfp, order);
+	if (!page)
+		return;
+	r->alloc_ok = pt_seen_once(page, PT_ALLOC);
+	pt_notes_reset();
+	if (gfp & __GFP_COMP)
+		put_page(page);
+	else
+		pt_st_free(page, order);
+	r->free_ok = pt_seen_once(page, PT_FREE);
+	r->ran = true;
+}
+
+#define PT_ST_BULK_NR 8
+
+static void pt_st_bulk(struct pt_selftest_result *r)
+{
+	struct page *pages[PT_ST_BULK_NR] = { };
+	unsigned long i, n;
+
+	pt_notes_reset();
+	n = alloc_pages_bulk_array(GFP_KERNEL, PT_ST_BULK_NR, pages);
+	r->alloc_ok = n > 0;
+	for (i = 0; i < n; i++)
+		r->alloc_ok &= pt_seen_once(pages[i], PT_ALLOC);
+	pt_notes_reset();
+	r->free_ok = n > 0;
+	for (i = 0; i < n; i++) {
+		pt_st_free(pages[i], 0);
+		r->free_ok &= pt_seen_once(pages[i], PT_FREE);
+	}
+	r->ran = true;
+}
+
+/* release_pages() frees a batch: order-0 pages and large folios. */
+static void pt_st_batch(struct pt_selftest_result *r)
+{
+	static const unsigned int orders[] = { 0, 0, 0, 2, 0, 3 };
+	struct page *pages[ARRAY_SIZE(orders)];
+	int i, n = 0;
+
+	pt_notes_reset();
+	r->alloc_ok = true;
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		pages[n] = pt_st_alloc(GFP_KERNEL | __GFP_COMP, orders[i]);
+		if (!pages[n])
+			continue;
+		r->alloc_ok &= pt_seen_once(pages[n], PT_ALLOC);
+		n++;
+	}
+	if (!n)
+		return;
+	pt_notes_reset();
+	release_pages(pages, n);
+	r->free_ok = true;
+	for (i = 0; i < n; i++)
+		r->free_ok &= pt_seen_once(pages[i], PT_FREE);
+	r->ran = true;
+}
+
+static void pt_st_exact(struct pt_selftest_result *r)
+{
+	size_t size = 3 * PAGE_SIZE;
+	struct page *page;
+	void *p;
+	int i;
+
+	pt_notes_reset();
+	p = alloc_pages_exact(size, GFP_KERNEL);
+	if (!p)
+		return;
+	page = virt_to_page(p);
+	r->alloc_ok = pt_seen_once(page, PT_ALLOC);
+	pt_notes_reset();
+	free_pages_exact(p, size);
+	r->free_ok = true;
+	for (i = 0; i < 3; i++)
+		r->free_ok &= pt_seen_once(page + i, PT_FREE);
+	r->ran = true;
+}
+
+#define PT_ST_VMALLOC_PAGES 4
+
+static void pt_st_vmalloc(struct pt_selftest_result *r)
+{
+	struct page *pages[PT_ST_VMALLOC_PAGES];
+	char *p;
+	int i;
+
+	pt_notes_reset();
+	p = vmalloc(PT_ST_VMALLOC_PAGES * PAGE_SIZE);
+	if (!p)
+		return;
+	r->alloc_ok = true;
+	for (i = 0; i < PT_ST_VMALLOC_PAGES; i++) {
+		pages[i] = vmalloc_to_page(p + i * PAGE_SIZE);
+		r->alloc_ok &= pages[i] && pt_seen_once(pages[i], PT_ALLOC);
+	}
+	pt_notes_reset();
+	vfree(p);
+	r->free_ok = true;
+	for (i = 0; i < PT_ST_VMALLOC_PAGES; i++)
+		r->free_ok &= pages[i] && pt_seen_once(pages[i], PT_FREE);
+	r->ran = true;
+}
+
+void pt_selftest_run(void)
+{
+	struct pt_selftest_result *r = pt_selftest_results;
+	int i;
+
+	for (i = 0; i < PT_NR_PATHS; i++) {
+		r[i].alloc_ok = false;
+		r[i].free_ok = false;
+		r[i].ran = false;
+	}
+	WRITE_ONCE(pt_selftest_task, current);
+	pt_st_order(&r[PT_ST_ORDER0], GFP_KERNEL, 0);
+	pt_st_order(&r[PT_ST_HIGH], GFP_KERNEL, 3);
+	pt_st_bulk(&r[PT_ST_BULK]);
+	pt_st_batch(&r[PT_ST_BATCH]);
+	pt_st_order(&r[PT_ST_COMPOUND], GFP_KERNEL | __GFP_COMP, 2);
+	pt_st_exact(&r[PT_ST_EXACT]);
+	pt_st_vmalloc(&r[PT_ST_VMALLOC]);
+	WRITE_ONCE(pt_selftest_task, NULL);
+}
