@@ -135,6 +135,8 @@ static int __init pt_init(void)
 	ret = pt_hooks_init();
 	if (ret)
 		goto err_table;
+	if (pt_vfree_init())
+		pr_warn("pagetrail: vfree() not traceable: vmalloc use-after-free reports will say 'no page'\n");
 	if (pt_report_init())
 		pr_warn("pagetrail: error_report_end tracepoint not found: reports will not be annotated\n");
 	else if (!IS_ENABLED(CONFIG_KASAN) && !IS_ENABLED(CONFIG_KFENCE))
@@ -154,6 +156,7 @@ static void __exit pt_exit(void)
 {
 	pt_debugfs_exit();
 	pt_report_exit();
+	pt_vfree_exit();
 	pt_hooks_exit();
 	pt_table_exit();
 }

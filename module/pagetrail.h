@@ -124,6 +124,12 @@ void pt_print_pfn(struct seq_file *m, unsigned long pfn);
 bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
 extern bool pt_report_attached;
 
+/* vfree.c */
+int pt_vfree_init(void);
+void pt_vfree_exit(void);
+bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn);
+extern bool pt_vfree_attached;
+
 /* debugfs.c */
 void pt_debugfs_init(void);
 void pt_debugfs_exit(void);

@@ -97,6 +97,8 @@ bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn)
 			*pfn = page_to_pfn(page);
 			return true;
 		}
+		/* Unmapped by vfree(): which page was behind it? */
+		return pt_vfree_lookup((unsigned long)p, pfn);
 	}
 	return false;
 }

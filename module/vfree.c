@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfree() unmaps an area before it frees the pages, so by the time KASAN
+ * reports a vmalloc use-after-free, no page table leads from the address to
+ * the page. Remember, for the most recently vfree'd pages, which pfn backed
+ * which virtual page, so a report can still find the page's stacks.
+ */
+#include <linux/atomic.h>
+#include <linux/ftrace.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+
+#include "pagetrail.h"
+#include "compat.h"
+
+#define PT_VFREE_RING	2048	/* pages remembered: 32 KiB */
+#define PT_VFREE_MAX	256	/* pages remembered per vfree() */
+
+struct pt_vfree_slot {
+	unsigned long vaddr;	/* page-aligned; 0 while being written */
+	unsigned long pfn;
+};
+
+static struct pt_vfree_slot pt_vfree_ring[PT_VFREE_RING];
+static atomic_t pt_vfree_next;
+static struct ftrace_ops pt_vfree_ops;
+bool pt_vfree_attached;
+
+static void pt_vfree_remember(unsigned long vaddr, unsigned long pfn)
+{
+	unsigned int i = (unsigned int)atomic_inc_return(&pt_vfree_next) %
+			 PT_VFREE_RING;
+	struct pt_vfree_slot *s = &pt_vfree_ring[i];
+
+	WRITE_ONCE(s->vaddr, 0);
+	smp_wmb();
+	WRITE_ONCE(s->pfn, pfn);
+	smp_wmb();
+	WRITE_ONCE(s->vaddr, vaddr);
+}
+
+/* vfree(addr): the area is still mapped and ends at its guard page. */
+static void notrace pt_vfree_entry(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	unsigned long addr = pt_ftrace_arg(fregs, 0);
+	struct page *page;
+	int i;
+
+	/* In interrupt, vfree() defers to a worker which calls us again. */
+	if (!READ_ONCE(pt_enabled) || !is_vmalloc_addr((void *)addr) ||
+	    in_interrupt())
+		return;
+	addr &= PAGE_MASK;
+	for (i = 0; i < PT_VFREE_MAX; i++, addr += PAGE_SIZE) {
+		page = vmalloc_to_page((void *)addr);
+		if (!page)
+			break;
+		pt_vfree_remember(addr, page_to_pfn(page));
+	}
+}
+
+/* The pfn that backed vmalloc address @addr when it was last vfree'd. */
+bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
+{
+	unsigned int i, newest = (unsigned int)atomic_read(&pt_vfree_next);
+
+	addr &= PAGE_MASK;
+	for (i = 0; i < PT_VFREE_RING; i++) {
+		struct pt_vfree_slot *s =
+			&pt_vfree_ring[(newest - i) % PT_VFREE_RING];
+		unsigned long p;
+
+		if (READ_ONCE(s->vaddr) != addr)
+			continue;
+		smp_rmb();
+		p = READ_ONCE(s->pfn);
+		smp_rmb();
+		if (READ_ONCE(s->vaddr) == addr) {
+			*pfn = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+int pt_vfree_init(void)
+{
+	int ret;
+
+	pt_vfree_ops.func = pt_vfree_entry;
+	pt_vfree_ops.flags = PT_FTRACE_FLAGS;
+	ret = ftrace_set_filter(&pt_vfree_ops, (unsigned char *)"vfree",
+				strlen("vfree"), 1);
+	if (!ret)
+		ret = register_ftrace_function(&pt_vfree_ops);
+	if (ret)
+		ftrace_free_filter(&pt_vfree_ops);
+	pt_vfree_attached = !ret;
+	return ret;
+}
+
+void pt_vfree_exit(void)
+{
+	if (!pt_vfree_attached)
+		return;
+	unregister_ftrace_function(&pt_vfree_ops);
+	ftrace_free_filter(&pt_vfree_ops);
+	pt_vfree_attached = false;
+}

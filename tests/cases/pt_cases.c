@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page bugs on purpose, for pagetrail's tests: one case per scenario, each
+ * with its own noinline allocating and freeing helper so a test can assert
+ * that pagetrail's stacks name exactly those.
+ *
+ *   echo <case> > /sys/kernel/debug/pt_cases/run
+ *   cat /sys/kernel/debug/pt_cases/kept	(page kept by "keep")
+ */
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kasan.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+static struct dentry *pt_cases_dir;
+static struct page *pt_cases_kept;
+
+/*
+ * The helpers must keep their own frame: a tail call would hide them from
+ * the stacks the tests assert on.
+ */
+#define pt_cases_no_tail_call(x)	({ OPTIMIZER_HIDE_VAR(x); x; })
+
+/* A read the compiler cannot drop. */
+static noinline char pt_cases_read(const void *p)
+{
+	return READ_ONCE(*(const char *)p);
+}
+
+/* order-0 page use-after-free */
+static noinline struct page *pt_cases_alloc_page0(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static noinline void pt_cases_free_page0(struct page *page)
+{
+	__free_pages(page, 0);
+	barrier();
+}
+
+static int pt_cases_page_uaf(void)
+{
+	struct page *page = pt_cases_alloc_page0();
+	char *p;
+
+	if (!page)
+		return -ENOMEM;
+	p = page_address(page);
+	pt_cases_free_page0(page);
+	pt_cases_read(p + 42);
+	return 0;
+}
+
+/* order-3 page use-after-free, touching the sixth page of the block */
+static noinline struct page *pt_cases_alloc_order3(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 3);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static noinline void pt_cases_free_order3(struct page *page)
+{
+	__free_pages(page, 3);
+	barrier();
+}
+
+static int pt_cases_order3_uaf(void)
+{
+	struct page *page = pt_cases_alloc_order3();
+	char *p;
+
+	if (!page)
+		return -ENOMEM;
+	p = page_address(page);
+	pt_cases_free_order3(page);
+	pt_cases_read(p + 5 * PAGE_SIZE + 8);
+	return 0;
+}
+
+/* kmalloc() of more than two pages comes from the page allocator */
+#define PT_CASES_LARGE (3 * PAGE_SIZE)
+
+static noinline void *pt_cases_alloc_large(void)
+{
+	void *p = kmalloc(PT_CASES_LARGE, GFP_KERNEL);
+
+	return pt_cases_no_tail_call(p);
+}
+
+static noinline void pt_cases_free_large(void *p)
+{
+	kfree(p);
+	barrier();
+}
+
+static int pt_cases_kmalloc_large_uaf(void)
+{
+	char *p = pt_cases_alloc_large();
+
+	if (!p)
+		return -ENOMEM;
+	pt_cases_free_large(p);
+	pt_cases_read(p + PAGE_SIZE + 16);
+	return 0;
+}
+
+/* out of bounds past a page-backed kmalloc(), into its last page */
+static noinline void *pt_cases_alloc_oob(size_t size)
+{
+	void *p = kmalloc(size, GFP_KERNEL);
+
+	return pt_cases_no_tail_call(p);
+}
+
+static noinline void pt_cases_free_oob(void *p)
+{
+	kfree(p);
+	barrier();
+}
+
+static int pt_cases_page_oob(void)
+{
+	size_t size = PT_CASES_LARGE + 100;
+	char *p = pt_cases_alloc_oob(size);
+
+	if (!p)
+		return -ENOMEM;
+	pt_cases_read(p + size + 4);
+	pt_cases_free_oob(p);
+	return 0;
+}
+
+/* double free of a page-backed kmalloc(): KASAN reports the second one */
+static noinline void *pt_cases_alloc_df(void)
+{
+	void *p = kmalloc(PT_CASES_LARGE, GFP_KERNEL);
+
+	return pt_cases_no_tail_call(p);
+}
+
+static noinline void pt_cases_free_df(void *p)
+{
+	kfree(p);
+	barrier();
+}
+
+static noinline void pt_cases_free_df_again(void *p)
+{
+	kfree(p);
+	barrier();
+}
+
+static int pt_cases_double_free(void)
+{
+	void *p = pt_cases_alloc_df();
+
+	if (!p)
+		return -ENOMEM;
+	pt_cases_free_df(p);
+	pt_cases_free_df_again(p);
+	return 0;
+}
+
+/*
+ * vmalloc use-after-free. vfree() unmaps the area, so a real read would
+ * fault after the report; kasan_check_read() reports without the access.
+ */
+static noinline void *pt_cases_alloc_vmalloc(void)
+{
+	void *p = vmalloc(2 * PAGE_SIZE);
+
+	return pt_cases_no_tail_call(p);
+}
+
+static noinline void pt_cases_free_vmalloc(void *p)
+{
+	vfree(p);
+	barrier();
+}
+
+static int pt_cases_vmalloc_uaf(void)
+{
+	char *p = pt_cases_alloc_vmalloc();
+
+	if (!p)
+		return -ENOMEM;
+	p[PAGE_SIZE] = 1;
+	pt_cases_free_vmalloc(p);
+	kasan_check_read(p + PAGE_SIZE + 8, 1);
+	return 0;
+}
+
+/* alloc_pages_bulk then use-after-free of one of the batch */
+#define PT_CASES_BULK 4
+
+static noinline unsigned long pt_cases_alloc_bulk(struct page **pages)
+{
+	unsigned long n = alloc_pages_bulk_array(GFP_KERNEL, PT_CASES_BULK, pages);
+
+	return pt_cases_no_tail_call(n);
+}
+
+static noinline void pt_cases_free_bulk(struct page **pages, unsigned long n)
+{
+	while (n--)
+		__free_pages(pages[n], 0);
+	barrier();
+}
+
+static int pt_cases_bulk_uaf(void)
+{
+	struct page *pages[PT_CASES_BULK] = { };
+	unsigned long n = pt_cases_alloc_bulk(pages);
+	char *p;
+
+	if (n < 3) {
+		pt_cases_free_bulk(pages, n);
+		return -ENOMEM;
+	}
+	p = page_address(pages[2]);
+	pt_cases_free_bulk(pages, n);
+	pt_cases_read(p + 100);
+	return 0;
+}
+
+/* a page kept allocated, for debugfs lookup */
+static noinline struct page *pt_cases_alloc_kept(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 1);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static int pt_cases_keep(void)
+{
+	if (!pt_cases_kept)
+		pt_cases_kept = pt_cases_alloc_kept();
+	return pt_cases_kept ? 0 : -ENOMEM;
+}
+
+/* a page allocated and freed cleanly, for enabled=0 */
+static noinline struct page *pt_cases_alloc_quiet(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static struct page *pt_cases_quiet;
+
+static int pt_cases_quiet_alloc(void)
+{
+	if (!pt_cases_quiet)
+		pt_cases_quiet = pt_cases_alloc_quiet();
+	return pt_cases_quiet ? 0 : -ENOMEM;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(void);
+} pt_cases[] = {
+	{ "page_uaf", pt_cases_page_uaf },
+	{ "order3_uaf", pt_cases_order3_uaf },
+	{ "kmalloc_large_uaf", pt_cases_kmalloc_large_uaf },
+	{ "page_oob", pt_cases_page_oob },
+	{ "double_free", pt_cases_double_free },
+	{ "vmalloc_uaf", pt_cases_vmalloc_uaf },
+	{ "bulk_uaf", pt_cases_bulk_uaf },
+	{ "keep", pt_cases_keep },
+	{ "quiet", pt_cases_quiet_alloc },
+};
+
+static ssize_t pt_cases_run_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int i;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	for (i = 0; i < ARRAY_SIZE(pt_cases); i++) {
+		if (sysfs_streq(buf, pt_cases[i].name)) {
+			int ret = pt_cases[i].run();
+
+			return ret ? ret : count;
+		}
+	}
+	return -EINVAL;
+}
+
+static const struct file_operations pt_cases_run_fops = {
+	.owner = THIS_MODULE,
+	.write = pt_cases_run_write,
+};
+
+static int pt_cases_pages_show(struct seq_file *m, void *v)
+{
+	if (pt_cases_kept)
+		seq_printf(m, "kept pfn 0x%lx phys 0x%llx virt 0x%lx\n",
+			   page_to_pfn(pt_cases_kept),
+			   (unsigned long long)page_to_phys(pt_cases_kept),
+			   (unsigned long)page_address(pt_cases_kept));
+	if (pt_cases_quiet)
+		seq_printf(m, "quiet pfn 0x%lx\n", page_to_pfn(pt_cases_quiet));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pt_cases_pages);
+
+static int __init pt_cases_init(void)
+{
+	pt_cases_dir = debugfs_create_dir("pt_cases", NULL);
+	debugfs_create_file("run", 0200, pt_cases_dir, NULL, &pt_cases_run_fops);
+	debugfs_create_file("pages", 0400, pt_cases_dir, NULL,
+			    &pt_cases_pages_fops);
+	return 0;
+}
+
+static void __exit pt_cases_exit(void)
+{
+	debugfs_remove_recursive(pt_cases_dir);
+	if (pt_cases_kept)
+		__free_pages(pt_cases_kept, 1);
+	if (pt_cases_quiet)
+		__free_pages(pt_cases_quiet, 0);
+}
+
+module_init(pt_cases_init);
+module_exit(pt_cases_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("pagetrail test cases: page bugs on purpose");

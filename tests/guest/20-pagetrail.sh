@@ -1,0 +1,252 @@
+#!/bin/sh
+# pagetrail in a KASAN guest: load-time self-test, annotated KASAN reports
+# for every page bug in pt_cases.ko, debugfs lookup, parameters, reload.
+. /tests/guest/lib.sh
+
+PT=/sys/kernel/debug/pagetrail
+PARAMS=/sys/module/pagetrail/parameters
+RUN=/sys/kernel/debug/pt_cases/run
+
+# Functions a trimmed stack must never start with: hook glue and allocator
+# internals.
+INTERNAL='(\[pagetrail\]$|^(get_page_from_freelist|prep_new_page|post_alloc_hook|free_pages_prepare|__free_pages_ok|free_unref_page|free_unref_folios|__traceiter|ftrace|kretprobe|rethook|arch_rethook))'
+
+# block SPAN WHAT: the frames pagetrail printed under "last WHAT by:" in SPAN.
+block() {
+	kmsg_span "$1" | sed 's/^\[[^]]*\] //' |
+		awk -v w="pagetrail: last $2 by:" '
+			$0 == w { on = 1; next }
+			on && /^ / { sub(/^ +/, ""); print; next }
+			on { exit }'
+}
+
+# write FILE VALUE: echo VALUE into FILE; prints the shell's error, if any.
+write() {
+	( echo "$2" >"$1" ) 2>&1
+}
+
+if insmod_ko pagetrail; then
+	ok "pagetrail loads (self-test passed)"
+else
+	not_ok "pagetrail loads (self-test passed)" "$(dmesg | grep pagetrail | tail -n 5)"
+	exit 0
+fi
+for side in alloc free; do
+	chosen=$(grep "^$side set .*: chosen" $PT/hooks)
+	if [ -n "$chosen" ]; then
+		ok "$side hook set chosen: ${chosen#* set }"
+	else
+		not_ok "$side hook set chosen" "$(cat $PT/hooks)"
+	fi
+done
+diag "$(cat $PT/hooks)"
+if grep -q MISSED $PT/hooks; then
+	not_ok "self-test covers every allocator path" "$(grep MISSED $PT/hooks)"
+else
+	ok "self-test covers every allocator path"
+fi
+
+insmod_ko pt_cases || not_ok "pt_cases loads"
+
+# case ALLOC_HELPER FREE_HELPER STATE [REPORT]
+run_case() {
+	c=$1 alloc_fn=$2 free_fn=$3 state=$4 bug=${5:-BUG: KASAN:}
+	expect_begin "$c"
+	echo "$c" >$RUN
+	expect_end "$c"
+	span=$(kmsg_span "$c")
+	if ! echo "$span" | grep -q "$bug"; then
+		not_ok "$c: KASAN reports" "no '$bug' in the span"
+		return
+	fi
+	# KASAN names the page: "page: refcount:... pfn:0x..." ; compare.
+	kpfn=$(echo "$span" | sed -n 's/.*page:.* pfn:\(0x[0-9a-f]*\).*/\1/p' | head -n 1)
+	line=$(echo "$span" | sed 's/^\[[^]]*\] //' | grep -m1 '^pagetrail: pfn')
+	if echo "$span" | sed -n "/$bug/,\$p" | grep -q '^.*pagetrail: pfn'; then
+		ok "$c: pagetrail block follows the report"
+	else
+		not_ok "$c: pagetrail block follows the report" "$(echo "$span" | grep pagetrail)"
+		return
+	fi
+	ppfn=$(echo "$line" | sed -n 's/^pagetrail: pfn \(0x[0-9a-f]*\).*/\1/p')
+	order=$(echo "$line" | sed -n 's/.*(order \([0-9]*\)).*/\1/p')
+	# KASAN names the head page of a compound block, pagetrail the page.
+	head=$(printf '0x%x' $((ppfn & ~((1 << ${order:-0}) - 1))))
+	if [ -n "$ppfn" ] && { [ -z "$kpfn" ] || [ "$kpfn" = "$ppfn" ] || [ "$kpfn" = "$head" ]; }; then
+		ok "$c: pfn $ppfn${kpfn:+ matches KASAN's $kpfn}"
+	else
+		not_ok "$c: pfn matches KASAN's" "KASAN $kpfn, pagetrail $ppfn"
+	fi
+	if echo "$line" | grep -q "is $state\$"; then
+		ok "$c: page is $state"
+	else
+		not_ok "$c: page is $state" "$line"
+	fi
+	a=$(block "$c" allocated)
+	if echo "$a" | grep -q "^$alloc_fn[+.]"; then
+		ok "$c: alloc stack names $alloc_fn"
+	else
+		not_ok "$c: alloc stack names $alloc_fn" "$a"
+	fi
+	first=$(echo "$a" | head -n 1)
+	if [ -n "$first" ] && ! echo "$first" | grep -qE "$INTERNAL"; then
+		ok "$c: alloc stack starts at the API (${first%%+*})"
+	else
+		not_ok "$c: alloc stack starts at the API" "first frame '$first'"
+	fi
+	[ "$free_fn" = - ] && return
+	f=$(block "$c" freed)
+	if echo "$f" | grep -q "^$free_fn[+.]"; then
+		ok "$c: free stack names $free_fn"
+	else
+		not_ok "$c: free stack names $free_fn" "$f"
+	fi
+	first=$(echo "$f" | head -n 1)
+	if [ -n "$first" ] && ! echo "$first" | grep -qE "$INTERNAL"; then
+		ok "$c: free stack starts at the API (${first%%+*})"
+	else
+		not_ok "$c: free stack starts at the API" "first frame '$first'"
+	fi
+}
+
+run_case page_uaf pt_cases_alloc_page0 pt_cases_free_page0 free
+run_case order3_uaf pt_cases_alloc_order3 pt_cases_free_order3 free
+run_case kmalloc_large_uaf pt_cases_alloc_large pt_cases_free_large free
+run_case page_oob pt_cases_alloc_oob - allocated
+run_case double_free pt_cases_alloc_df pt_cases_free_df free "BUG: KASAN: double-free"
+run_case vmalloc_uaf pt_cases_alloc_vmalloc pt_cases_free_vmalloc free
+run_case bulk_uaf pt_cases_alloc_bulk pt_cases_free_bulk free
+
+# lookup: a page the trigger allocated and kept
+echo keep >$RUN
+pages=/sys/kernel/debug/pt_cases/pages
+for kind in pfn phys virt; do
+	v=$(sed -n "s/^kept .*$kind \(0x[0-9a-f]*\).*/\1/p" $pages)
+	pfn=$(sed -n 's/^kept pfn \(0x[0-9a-f]*\).*/\1/p' $pages)
+	err=$(write $PT/lookup "$kind $v")
+	out=$(cat $PT/lookup)
+	if [ -z "$err" ] &&
+	   echo "$out" | grep -q "^pagetrail: pfn $pfn (order 1) is allocated\$" &&
+	   echo "$out" | sed -n '/last allocated by:/,/last freed by:/p' | grep -q '^ pt_cases_alloc_kept+'; then
+		ok "lookup '$kind' finds the kept page and its alloc stack"
+	else
+		not_ok "lookup '$kind' finds the kept page and its alloc stack" "$err $out"
+	fi
+done
+
+# lookup: bad input is refused with the right error
+bad() {
+	err=$(write $PT/lookup "$1")
+	if echo "$err" | grep -q "$2"; then
+		ok "lookup refuses '$1' ($2)"
+	else
+		not_ok "lookup refuses '$1' ($2)" "got '$err'"
+	fi
+}
+bad "pfn" "Invalid argument"
+bad "pfn zz" "Invalid argument"
+bad "pfn 12abc" "Invalid argument"
+bad "page 0x1000" "Invalid argument"
+bad "pfn -1" "Invalid argument"
+bad "pfn 0x$(printf '%x' 1099511627775)" "out of range"
+bad "virt 0x10" "out of range"
+bad "$(head -c 200 /dev/zero | tr '\0' x)" "Invalid argument"
+
+# enabled=0 stops recording; the quiet page must not carry its stack
+echo 0 >$PARAMS/enabled
+echo quiet >$RUN
+echo 1 >$PARAMS/enabled
+qpfn=$(sed -n 's/^quiet pfn \(0x[0-9a-f]*\).*/\1/p' $pages)
+write $PT/lookup "pfn $qpfn" >/dev/null
+if cat $PT/lookup | grep -q pt_cases_alloc_quiet; then
+	not_ok "enabled=0 stops recording" "$(cat $PT/lookup)"
+else
+	ok "enabled=0 stops recording"
+fi
+# and enabled=1 resumes it
+echo keep >$RUN
+err=$(write $PARAMS/enabled maybe)
+if echo "$err" | grep -q "Invalid argument" && [ "$(cat $PARAMS/enabled)" = Y ]; then
+	ok "enabled refuses 'maybe'"
+else
+	not_ok "enabled refuses 'maybe'" "$err / $(cat $PARAMS/enabled)"
+fi
+err=$(write $PARAMS/print_on_report 7)
+check "print_on_report refuses '7'" sh -c "echo '$err' | grep -q 'Invalid argument'"
+
+# print_on_report=0: KASAN still reports, pagetrail stays quiet
+echo 0 >$PARAMS/print_on_report
+expect_begin quiet_report
+echo page_uaf >$RUN
+expect_end quiet_report
+echo 1 >$PARAMS/print_on_report
+if kmsg_span quiet_report | grep -q 'BUG: KASAN' &&
+   ! kmsg_span quiet_report | grep -q 'pagetrail: pfn'; then
+	ok "print_on_report=0 keeps reports unannotated"
+else
+	not_ok "print_on_report=0 keeps reports unannotated"
+fi
+
+# memory: bytes per covered page
+mem_check() {
+	pages=$(sed -n 's/^pages_covered: //p' $PT/stats)
+	bytes=$(sed -n 's/^table_bytes: //p' $PT/stats)
+	milli=$(sed -n 's/^table_millibytes_per_page: //p' $PT/stats)
+	diag "mode=$1: table_bytes=$bytes pages_covered=$pages -> $milli/1000 B/page"
+	if [ "$pages" -gt 0 ] && [ "$((bytes * 1000 / pages))" -le "$(($2 * 1000))" ]; then
+		ok "mode=$1 table costs <= $2 B/page ($milli/1000)"
+	else
+		not_ok "mode=$1 table costs <= $2 B/page" "$bytes bytes for $pages pages"
+	fi
+}
+mem_check both 8
+
+# unload and reload, while pages are being allocated and freed
+rmmod pt_cases
+( i=0; while [ $i -lt 200 ]; do cat /proc/meminfo /sys/kernel/debug/pagetrail/stats >/dev/null 2>&1; ls -R /sys/kernel >/dev/null 2>&1; i=$((i + 1)); done ) &
+busy=$!
+cycles=0
+while [ $cycles -lt 5 ]; do
+	rmmod pagetrail || break
+	insmod_ko pagetrail || break
+	cycles=$((cycles + 1))
+done
+kill $busy 2>/dev/null
+wait $busy 2>/dev/null
+check "unload/reload under allocation load ($cycles/5 cycles)" [ $cycles = 5 ]
+rmmod pagetrail
+
+# invalid load-time parameters are refused with a reason
+for p in mode=sideways depth=0 depth=65 depth=ten; do
+	if insmod "$PT_KO/pagetrail.ko" "$p" 2>/dev/null; then
+		rmmod pagetrail
+		not_ok "insmod refuses $p"
+	elif dmesg | tail -n 5 | grep -q "pagetrail: ${p%%=*}: expected"; then
+		ok "insmod refuses $p with a reason"
+	else
+		not_ok "insmod refuses $p with a reason" "$(dmesg | tail -n 3)"
+	fi
+done
+
+# mode=last: one record per page, 4 B/page, last event only
+if insmod_ko pagetrail mode=last depth=8; then
+	ok "mode=last loads"
+	mem_check last 4
+	insmod_ko pt_cases
+	expect_begin last_uaf
+	echo page_uaf >$RUN
+	expect_end last_uaf
+	f=$(block last_uaf freed)
+	if echo "$f" | grep -q '^pt_cases_free_page0+' &&
+	   [ -z "$(block last_uaf allocated)" ] &&
+	   [ "$(echo "$f" | wc -l)" -le 8 ]; then
+		ok "mode=last reports only the free stack (depth 8)"
+	else
+		not_ok "mode=last reports only the free stack (depth 8)" "$(kmsg_span last_uaf | grep -A12 'pagetrail: pfn')"
+	fi
+	rmmod pt_cases
+	rmmod pagetrail
+else
+	not_ok "mode=last loads"
+fi
+exit 0
