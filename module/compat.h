@@ -6,6 +6,7 @@
 #include <linux/version.h>
 #include <linux/ftrace.h>
 #include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/stackdepot.h>
 
 #ifndef CONFIG_STACKDEPOT
@@ -18,12 +19,12 @@
 #error "pagetrail needs CONFIG_TRACEPOINTS or CONFIG_DYNAMIC_FTRACE"
 #endif
 
-/* stackdepot: 6.1 has __stack_depot_save(), 6.3+ stack_depot_save_flags(). */
+/* stackdepot: 6.1 has __stack_depot_save(), 6.8+ stack_depot_save_flags(). */
 static inline depot_stack_handle_t pt_depot_save(unsigned long *entries,
 						 unsigned int nr, gfp_t gfp,
 						 bool can_alloc)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef STACK_DEPOT_FLAG_CAN_ALLOC
 	return stack_depot_save_flags(entries, nr, gfp,
 				      can_alloc ? STACK_DEPOT_FLAG_CAN_ALLOC : 0);
 #else
@@ -39,7 +40,7 @@ static inline depot_stack_handle_t pt_depot_save(unsigned long *entries,
 #endif
 
 /* Allocator entry points whose names changed with alloc tagging (6.10). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef alloc_hooks
 #define PT_BULK_FUNC		"alloc_pages_bulk_noprof"
 #else
 #define PT_BULK_FUNC		"__alloc_pages_bulk"
@@ -50,7 +51,7 @@ static inline depot_stack_handle_t pt_depot_save(unsigned long *entries,
  * the argument registers (WITH_ARGS) in a pt_regs until 6.12 made
  * ftrace_regs opaque; elsewhere before 6.12 ask for full regs.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) /* the one version test */
 #define PT_FTRACE_FLAGS	0
 static inline unsigned long pt_ftrace_arg(struct ftrace_regs *fregs,
 					  unsigned int n)

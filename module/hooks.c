@@ -49,21 +49,13 @@ struct pt_side {
 	struct pt_hook_set *chosen;
 };
 
-/* The bulk allocator's code range, for the tracepoint to defer to it. */
-static unsigned long pt_bulk_start, pt_bulk_len;
+/* The bulk allocator's entry, shown as the first frame of its stacks. */
+static unsigned long pt_bulk_func;
 
 static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 			gfp_t gfp, int migratetype)
 {
-	depot_stack_handle_t h;
-	bool skip = false;
-
-	if (!READ_ONCE(pt_enabled) || !page || !pt_enter())
-		return;
-	h = pt_capture(gfp, 0, pt_bulk_start, READ_ONCE(pt_bulk_len), &skip);
-	if (!skip)
-		pt_store(page, order, PT_ALLOC, h);
-	pt_leave();
+	pt_record(page, order, gfp, PT_ALLOC);
 }
 
 static void pt_tp_free(void *data, struct page *page, unsigned int order)
@@ -110,6 +102,22 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * When the bulk allocator falls back to __alloc_pages(), mm_page_alloc has
+ * recorded the page already: its latest event is an allocation. Any other
+ * page the bulk call returns comes off a free list.
+ */
+static void pt_bulk_store(struct page *page, depot_stack_handle_t h)
+{
+	if (!page)
+		return;
+	if (pt_table_allocated(page_to_pfn(page))) {
+		pt_count(dedup);
+		return;
+	}
+	pt_store(page, 0, PT_ALLOC, h);
+}
+
 static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
@@ -120,19 +128,17 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!READ_ONCE(pt_enabled) || !nr || !pt_enter())
 		return 0;
-	h = pt_capture(c->gfp, pt_bulk_start, 0, 0, NULL);
+	h = pt_capture(c->gfp, pt_bulk_func);
 	if (c->array) {
-		for (i = c->first; i < nr && i < c->nr_pages; i++) {
-			if (c->array[i])
-				pt_store(c->array[i], 0, PT_ALLOC, h);
-		}
+		for (i = c->first; i < nr && i < c->nr_pages; i++)
+			pt_bulk_store(c->array[i], h);
 	} else if (c->list) {
 		/* New pages are added at the head; nr counts only those. */
 		i = 0;
 		list_for_each_entry(page, c->list, lru) {
 			if (i++ >= nr)
 				break;
-			pt_store(page, 0, PT_ALLOC, h);
+			pt_bulk_store(page, h);
 		}
 	}
 	pt_leave();
@@ -219,9 +225,8 @@ static int pt_hook_attach(struct pt_hook *h)
 		h->rp.data_size = h->data_size;
 		h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
 		ret = register_kretprobe(&h->rp);
-		if (!ret && !pt_symbol_range((unsigned long)h->rp.kp.addr,
-					     &pt_bulk_start, &pt_bulk_len))
-			pt_bulk_len = 0;
+		if (!ret)
+			pt_bulk_func = (unsigned long)h->rp.kp.addr;
 		break;
 	default:
 		ret = -EINVAL;
@@ -246,7 +251,6 @@ static void pt_hook_detach(struct pt_hook *h)
 		break;
 	case PT_HOOK_KRETPROBE:
 		unregister_kretprobe(&h->rp);
-		WRITE_ONCE(pt_bulk_len, 0);
 		break;
 	}
 	h->attached = false;

@@ -31,7 +31,7 @@ struct pt_stats {
 	unsigned long no_stack;		/* recorded without a stack */
 	unsigned long recursion;	/* skipped: re-entered from stackdepot */
 	unsigned long nmi;		/* skipped: NMI context */
-	unsigned long dedup;		/* skipped: another hook records it */
+	unsigned long dedup;		/* skipped: already recorded by another hook */
 	unsigned long untracked;	/* pfn outside the table */
 };
 DECLARE_PER_CPU(struct pt_stats, pt_stats);
@@ -79,23 +79,20 @@ void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
 bool pt_table_covers(unsigned long pfn);
+bool pt_table_allocated(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
 unsigned long pt_table_pages(void);
 unsigned int pt_table_entry_size(void);
 
 /* stack.c */
-depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame,
-				unsigned long skip_start, unsigned long skip_len,
-				bool *skip);
+depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame);
 bool pt_enter(void);
 void pt_leave(void);
 void pt_record(struct page *page, unsigned int order, gfp_t gfp,
 	       enum pt_kind kind);
 void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 	      depot_stack_handle_t handle);
-bool pt_symbol_range(unsigned long addr, unsigned long *start,
-		     unsigned long *size);
 
 /* hooks.c */
 struct tracepoint *pt_find_tracepoint(const char *name);

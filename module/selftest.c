@@ -46,14 +46,22 @@ static void pt_notes_reset(void)
 	WRITE_ONCE(pt_nr_notes, 0);
 }
 
-/* True if @page's event was recorded exactly once since the last reset. */
+/*
+ * True if @page's latest @kind event was recorded exactly once since the
+ * last reset. The page may legitimately have been allocated and freed
+ * before (e.g. KASAN populating vmalloc shadow); only a repeat with no
+ * opposite event in between is a double record.
+ */
 static bool pt_seen_once(struct page *page, enum pt_kind kind)
 {
 	unsigned long pfn = page_to_pfn(page);
 	unsigned int i, n = 0;
 
-	for (i = 0; i < READ_ONCE(pt_nr_notes); i++)
-		n += pt_notes[i].pfn == pfn && pt_notes[i].kind == kind;
+	for (i = 0; i < READ_ONCE(pt_nr_notes); i++) {
+		if (pt_notes[i].pfn != pfn)
+			continue;
+		n = pt_notes[i].kind == kind ? n + 1 : 0;
+	}
 	return n == 1;
 }
 

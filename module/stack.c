@@ -111,27 +111,6 @@ static bool pt_frame_internal(unsigned long addr, char *sym)
 	return internal;
 }
 
-/**
- * pt_symbol_range - start and size of the function holding @addr
- *
- * Parses "name+0xoff/0xsize" from kallsyms, since kallsyms_lookup_size_offset()
- * is not exported. Process context only.
- */
-bool pt_symbol_range(unsigned long addr, unsigned long *start,
-		     unsigned long *size)
-{
-	char buf[KSYM_SYMBOL_LEN];
-	unsigned long off;
-	char *p;
-
-	sprint_symbol(buf, addr);
-	p = strchr(buf, '+');
-	if (!p || sscanf(p, "+%lx/%lx", &off, size) != 2)
-		return false;
-	*start = addr - off;
-	return true;
-}
-
 /*
  * Per-CPU, per-context recursion guard: an interrupt may record its own
  * event while the interrupted context is capturing, but a context never
@@ -169,36 +148,22 @@ void pt_leave(void)
  * @gfp: what stackdepot may use to grow its pool
  * @api_frame: if non-zero, shown as the first frame (for return hooks,
  *	whose function has already returned)
- * @skip_start, @skip_len: if a frame lies in this range, another hook
- *	records this event: set *@skip and store nothing
- * @skip: see above; may be NULL when @skip_len is 0
  *
  * Must be called between pt_enter() and pt_leave(). Returns the handle, or
  * 0 if stackdepot could not store the stack.
  */
-depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame,
-				unsigned long skip_start, unsigned long skip_len,
-				bool *skip)
+depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(&pt_cpu_buf);
 	int ctx = interrupt_context_level();
 	unsigned long *e = b->entries[ctx];
-	unsigned int n, i, first;
+	unsigned int n, first;
 	depot_stack_handle_t h;
 
 	n = stack_trace_save(e + 1, pt_depth + PT_TRIM_SLACK - 1, 0);
 	for (first = 1; first < n + 1 && first <= PT_TRIM_SLACK; first++) {
 		if (!pt_frame_internal(e[first], b->sym[ctx]))
 			break;
-	}
-	if (skip_len) {
-		for (i = first; i < n + 1; i++) {
-			if (e[i] - skip_start < skip_len) {
-				*skip = true;
-				pt_count(dedup);
-				return 0;
-			}
-		}
 	}
 	if (api_frame)
 		e[--first] = api_frame;
@@ -235,7 +200,7 @@ void pt_record(struct page *page, unsigned int order, gfp_t gfp,
 		return;
 	if (!pt_enter())
 		return;
-	h = pt_capture(gfp, 0, 0, 0, NULL);
+	h = pt_capture(gfp, 0);
 	pt_store(page, order, kind, h);
 	pt_leave();
 }

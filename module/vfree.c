@@ -32,10 +32,11 @@ static void pt_vfree_remember(unsigned long vaddr, unsigned long pfn)
 			 PT_VFREE_RING;
 	struct pt_vfree_slot *s = &pt_vfree_ring[i];
 
+	/* A reader that sees vaddr before and after pfn sees a matching pfn. */
 	WRITE_ONCE(s->vaddr, 0);
-	smp_wmb();
+	smp_wmb(); /* vaddr cleared before pfn changes */
 	WRITE_ONCE(s->pfn, pfn);
-	smp_wmb();
+	smp_wmb(); /* pfn written before vaddr names it */
 	WRITE_ONCE(s->vaddr, vaddr);
 }
 
@@ -74,9 +75,9 @@ bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
 
 		if (READ_ONCE(s->vaddr) != addr)
 			continue;
-		smp_rmb();
+		smp_rmb(); /* pairs with the second smp_wmb() */
 		p = READ_ONCE(s->pfn);
-		smp_rmb();
+		smp_rmb(); /* pairs with the first smp_wmb() */
 		if (READ_ONCE(s->vaddr) == addr) {
 			*pfn = p;
 			return true;
