@@ -32,6 +32,12 @@ fi
 mkdir -p "$PT_CACHE/src" "$PT_CACHE/build"
 exec 9>"$out.lock"
 flock 9
+# Another run may have finished this very build while we waited for the lock.
+if [ -f "$out/.pagetrail-built" ]; then
+	log "kernel $ver/$arch: built meanwhile at $out"
+	echo "$out"
+	exit 0
+fi
 
 tarball=/usr/src/linux-source-$ver.tar.xz
 if [ ! -f "$src/.pagetrail-extracted" ]; then

@@ -1,0 +1,147 @@
+#!/bin/bash
+# check.sh: the whole test bed (what "make check" runs).
+#
+#   host:   deps, checkpatch of module/ and tests/ C files, harness self-tests
+#   guests: for each kernel VERSION: build the KASAN kernel (cached), build
+#           tests/trigger/ and module/ out of tree against it, boot the guest
+#           tests in QEMU, save the serial log as $PT_CACHE/logs/VER-ARCH.log
+#   result: one parse-results.py over everything; its last line
+#           "N passed, N failed" is the last line of this script.
+#
+# Environment: PAGETRAIL_VERSIONS (default "6.1 6.12"), PAGETRAIL_GUEST_ARGS
+# (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 300),
+# PAGETRAIL_ACCEL (kvm/tcg, default: probe), PAGETRAIL_CACHE.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+versions=${PAGETRAIL_VERSIONS:-6.1 6.12}
+arch=x86_64
+extras=()
+logs=()
+
+# host_result STATUS NAME: a host-side result line for the final totals.
+host_result() {
+	extras+=(--extra "$1:$2")
+}
+
+log "check: deps"
+bash "$PT_TOP/scripts/deps.sh" || die "deps.sh failed"
+mkdir -p "$PT_CACHE/logs" "$PT_CACHE/work"
+
+# checkpatch: the newest extracted kernel source has the script.
+cp_pl=$(ls -d "$PT_CACHE"/src/linux-source-*/scripts/checkpatch.pl 2>/dev/null |
+	sort -V | tail -n 1)
+mapfile -t cfiles < <(cd "$PT_TOP" && {
+	ls module/*.c module/*.h 2>/dev/null
+	find tests -name '*.[ch]' 2>/dev/null
+} | grep -v '\.mod\.c$' | sort -u)
+if [ ${#cfiles[@]} -eq 0 ]; then
+	:
+elif [ -z "$cp_pl" ]; then
+	host_result SKIP "checkpatch (no kernel source extracted yet)"
+else
+	log "check: checkpatch on ${#cfiles[@]} files"
+	for f in "${cfiles[@]}"; do
+		bad=$(cd "$PT_TOP" && perl "$cp_pl" --no-tree --show-types -q -f "$f" 2>&1 |
+			grep -E '^(ERROR|WARNING):' |
+			grep -vE '^[A-Z]+:(SPDX_LICENSE_TAG|FILE_PATH_CHANGES):' |
+			# The compat header is the one place for version tests.
+			if [ "$f" = module/compat.h ]; then
+				grep -vE '^[A-Z]+:(LINUX_VERSION_CODE|CONSTANT_COMPARISON):'
+			else
+				cat
+			fi)
+		if [ -z "$bad" ]; then
+			host_result PASS "checkpatch $f"
+		else
+			printf '%s\n' "$bad" | sed "s|^|checkpatch $f: |" >&2
+			host_result FAIL "checkpatch $f ($(printf '%s\n' "$bad" | wc -l) problems)"
+		fi
+	done
+fi
+
+log "check: harness self-tests (tests/bed)"
+while read -r line; do
+	case "$line" in
+	"PASS: "*) host_result PASS "bed: ${line#PASS: }" ;;
+	"FAIL: "*) host_result FAIL "bed: ${line#FAIL: }"; echo "$line" >&2 ;;
+	*) echo "$line" >&2 ;;
+	esac
+done < <(bash "$PT_TOP/tests/bed/run.sh" 2>&1)
+
+# build_ext NAME SRC KDIR WORK: copy SRC to WORK/NAME and build it out of tree.
+build_ext() {
+	local name=$1 src=$2 kdir=$3 work=$4 blog
+	blog=$work/build-$name.log
+	rm -rf "${work:?}/$name"
+	mkdir -p "$work/$name"
+	# Sources only: in-tree build products may be for another kernel.
+	tar -C "$src" -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order \
+		--exclude=Module.symvers --exclude='.tmp_versions' . |
+		tar -C "$work/$name" -x
+	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
+		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" modules \
+		>"$blog" 2>&1; then
+		# Compiler warnings in our code count as failures too.
+		if grep -qE '(warning|error):' "$blog"; then
+			grep -E '(warning|error):' "$blog" | head -n 20 >&2
+			return 2
+		fi
+		return 0
+	fi
+	tail -n 30 "$blog" >&2
+	return 1
+}
+
+for ver in $versions; do
+	tag=$ver-$arch
+	log "check: kernel $tag"
+	if ! kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch"); then
+		host_result FAIL "$tag: kernel build"
+		continue
+	fi
+	log "check: $tag is $(cat "$kdir/include/config/kernel.release")"
+	work=$PT_CACHE/work/$tag
+	stage=$work/stage
+	rm -rf "$stage"
+	mkdir -p "$stage"
+
+	# Every test module directory (tests/*/Kbuild), then pagetrail itself.
+	exts=()
+	for kb in "$PT_TOP"/tests/*/Kbuild; do
+		[ -f "$kb" ] || continue
+		d=$(dirname "$kb")
+		exts+=("$(basename "$d"):$d")
+	done
+	if [ -f "$PT_TOP/module/Makefile" ] || [ -f "$PT_TOP/module/Kbuild" ]; then
+		exts+=(module:"$PT_TOP/module")
+	fi
+	for e in "${exts[@]}"; do
+		name=${e%%:*}
+		log "check: $tag: building $name"
+		rc=0
+		build_ext "$name" "${e#*:}" "$kdir" "$work" || rc=$?
+		case $rc in
+		0) host_result PASS "$tag: build $name" ;;
+		2) host_result FAIL "$tag: build $name (compiler warnings, $work/build-$name.log)" ;;
+		*) host_result FAIL "$tag: build $name ($work/build-$name.log)" ;;
+		esac
+		find "$work/$name" -name '*.ko' -exec cp {} "$stage/" \;
+	done
+
+	cp -a "$PT_TOP/tests/guest" "$stage/guest"
+	cp "$PT_TOP/tests/guest-main.sh" "$stage/"
+	chmod +x "$stage/guest-main.sh"
+	bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$stage" ||
+		die "mkinitramfs failed"
+
+	glog=$PT_CACHE/logs/$tag.log
+	bash "$PT_TOP/scripts/run-guest.sh" -k "$kdir/arch/x86/boot/bzImage" \
+		-i "$work/initrd.cpio.gz" -l "$glog" \
+		-t "${PAGETRAIL_GUEST_TIMEOUT:-300}" -a "${PAGETRAIL_GUEST_ARGS:-}" || true
+	logs+=("$glog")
+done
+
+log "check: results (serial logs: ${logs[*]:-none})"
+python3 "$PT_TOP/scripts/parse-results.py" "${extras[@]}" "${logs[@]}"

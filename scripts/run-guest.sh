@@ -1,0 +1,102 @@
+#!/bin/bash
+# run-guest.sh -k KERNEL -i INITRD -l LOG [-a "KERNEL PARAMS"] [-t SECONDS]
+#              [-s SMP] [-m MEM]
+#
+# Boots KERNEL with INITRD in QEMU, serial console into LOG, and always
+# terminates: on timeout appends PAGETRAIL-GUEST-TIMEOUT to LOG and returns
+# non-zero. Uses KVM only when a cached probe boot showed that it works (nested
+# KVM on some hosts hangs after the BIOS), TCG otherwise. PAGETRAIL_ACCEL=tcg
+# or =kvm forces the choice.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	sed -n '2,3p' "$0" | sed 's/^# //' >&2
+	exit 2
+}
+
+kernel= initrd= extra= logf= tmo=300 smp=2 mem=1G
+while getopts k:i:a:l:t:s:m:h opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	a) extra=$OPTARG ;;
+	l) logf=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	s) smp=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+[ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$logf" ] || usage
+[ -f "$kernel" ] || die "no kernel image $kernel"
+[ -f "$initrd" ] || die "no initrd $initrd"
+command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64"
+
+# Do not panic on oops or warnings: the reports are what we test for.
+# printk.devkmsg=on: tests write many markers to /dev/kmsg (rate limited
+# by default); log_buf_len: room for several KASAN reports in dmesg.
+base="console=ttyS0 panic=-1 reboot=t kasan_multi_shot loglevel=7"
+base="$base printk.devkmsg=on log_buf_len=4M"
+
+# qemu_boot ACCEL TIMEOUT LOG KERNEL INITRD CMDLINE: returns the timeout(1)
+# status (124 on timeout).
+qemu_boot() {
+	local accel=$1 t=$2 lf=$3 k=$4 i=$5 cmd=$6 cpu=max acc=(-accel tcg,thread=multi)
+	if [ "$accel" = kvm ]; then
+		cpu=host
+		acc=(-accel kvm)
+	fi
+	mkdir -p "$(dirname "$lf")"
+	: >"$lf"
+	timeout --kill-after=5 "$t" qemu-system-x86_64 "${acc[@]}" -cpu "$cpu" \
+		-smp "$smp" -m "$mem" -nographic -no-reboot -monitor none \
+		-serial "file:$lf" -kernel "$k" -initrd "$i" -append "$cmd" \
+		</dev/null >"$lf.qemu" 2>&1
+}
+
+# pick_accel KERNEL: echo kvm or tcg, probing KVM once per host kernel.
+pick_accel() {
+	case "${PAGETRAIL_ACCEL:-}" in
+	kvm | tcg) echo "$PAGETRAIL_ACCEL"; return ;;
+	esac
+	if [ ! -w /dev/kvm ]; then
+		echo tcg
+		return
+	fi
+	local cache=$PT_CACHE/kvm-probe-$(uname -r)
+	if [ -f "$cache" ]; then
+		cat "$cache"
+		return
+	fi
+	local tmp res=tcg
+	tmp=$(mktemp -d)
+	log "probing KVM with a short boot (20s timeout)"
+	bash "$PT_TOP/scripts/mkinitramfs.sh" "$tmp/probe.cpio.gz" 2>/dev/null
+	if qemu_boot kvm 20 "$tmp/probe.log" "$1" "$tmp/probe.cpio.gz" "$base" &&
+		grep -q PAGETRAIL-GUEST-START "$tmp/probe.log"; then
+		res=kvm
+	fi
+	log "KVM probe: using $res"
+	mkdir -p "$PT_CACHE"
+	echo "$res" >"$cache"
+	rm -rf "$tmp"
+	echo "$res"
+}
+
+accel=$(pick_accel "$kernel")
+log "guest: booting $(basename "$kernel") ($accel, smp $smp, $mem, timeout ${tmo}s) -> $logf"
+start=$(date +%s)
+rc=0
+qemu_boot "$accel" "$tmo" "$logf" "$kernel" "$initrd" "$base $extra" || rc=$?
+if [ -s "$logf.qemu" ]; then
+	sed 's/^/qemu: /' "$logf.qemu" >>"$logf"
+fi
+rm -f "$logf.qemu"
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo "PAGETRAIL-GUEST-TIMEOUT after ${tmo}s" >>"$logf"
+	log "guest: TIMEOUT after ${tmo}s"
+	exit 124
+fi
+log "guest: exited ($rc) after $(( $(date +%s) - start ))s"
+exit $rc

@@ -1,0 +1,127 @@
+# Helpers for guest tests (busybox sh); sourced by tests/guest/[0-9]*.sh.
+#
+# TAP:     ok NAME | not_ok NAME REASON | skip NAME REASON | diag TEXT...
+# Spans:   expect_begin TAG / expect_end TAG bracket code that is expected to
+#          make the kernel report (KASAN, WARN, ...). The markers go through
+#          /dev/kmsg so they are ordered with the kernel's own messages; the
+#          host fails any splat in the serial log outside such a span.
+# dmesg:   kmsg_mark NAME; kmsg_since NAME prints the kernel log after the last
+#          "PAGETRAIL-MARK NAME" (or after "PAGETRAIL-EXPECT-BEGIN TAG" when
+#          called as kmsg_since TAG and no such mark exists).
+#          kmsg_span TAG prints the kernel log between BEGIN TAG and END TAG.
+#          expect_report TAG REGEX NAME: ok/not_ok on grep -E REGEX in span.
+# Modules: PT_KO=/tests (pt_trigger.ko, pagetrail.ko, ...); insmod_ko NAME.
+
+PT_KO=${PT_KO:-/tests}
+PT_TAP_COUNTER=${PT_TAP_COUNTER:-/tmp/pagetrail-tap-count}
+
+_tap_next() {
+	local n=0
+	[ -f "$PT_TAP_COUNTER" ] && n=$(cat "$PT_TAP_COUNTER")
+	n=$((n + 1))
+	echo "$n" >"$PT_TAP_COUNTER"
+	echo "$n"
+}
+
+# One write per line, so kernel console output cannot split it.
+_tap_line() {
+	printf '%s\n' "$*"
+}
+
+diag() {
+	# Prefix every line (also of multi-line input) so the host parser never
+	# mistakes quoted kernel text for a real splat.
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+ok() {
+	_tap_line "ok $(_tap_next) $1"
+}
+
+not_ok() {
+	_tap_line "not ok $(_tap_next) $1"
+	[ -n "${2:-}" ] && diag "$1: $2"
+	return 0
+}
+
+skip() {
+	_tap_line "ok $(_tap_next) $1 # SKIP ${2:-}"
+}
+
+# check NAME CMD...: ok if CMD succeeds, not_ok otherwise.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name" "failed: $*"
+	fi
+}
+
+kmsg() {
+	echo "$*" >/dev/kmsg
+}
+
+expect_begin() {
+	kmsg "PAGETRAIL-EXPECT-BEGIN $1"
+}
+
+expect_end() {
+	kmsg "PAGETRAIL-EXPECT-END $1"
+}
+
+kmsg_mark() {
+	kmsg "PAGETRAIL-MARK $1"
+}
+
+# Kernel log after the last line equal to (ending with) START.
+_kmsg_after() {
+	dmesg | awk -v s="$1" '
+		substr($0, length($0) - length(s) + 1) == s { n = 0; hit = 1; next }
+		hit { buf[n++] = $0 }
+		END { for (i = 0; i < n; i++) print buf[i] }'
+}
+
+kmsg_since() {
+	if dmesg | grep -q "PAGETRAIL-MARK $1\$"; then
+		_kmsg_after "PAGETRAIL-MARK $1"
+	else
+		_kmsg_after "PAGETRAIL-EXPECT-BEGIN $1"
+	fi
+}
+
+kmsg_span() {
+	_kmsg_after "PAGETRAIL-EXPECT-BEGIN $1" |
+		sed "/PAGETRAIL-EXPECT-END $1\$/,\$d"
+}
+
+# expect_report TAG REGEX NAME: assert the span TAG logged a line matching
+# REGEX (grep -E); on failure quote the span's first lines as diagnostics.
+expect_report() {
+	if kmsg_span "$1" | grep -qE -- "$2"; then
+		ok "$3"
+	else
+		not_ok "$3" "no kernel line matching '$2' in span $1"
+		diag "$(kmsg_span "$1" | head -n 20)"
+	fi
+}
+
+# expect_no_report TAG REGEX NAME: the opposite.
+expect_no_report() {
+	local hit
+	hit=$(kmsg_span "$1" | grep -E -- "$2" | head -n 1)
+	if [ -z "$hit" ]; then
+		ok "$3"
+	else
+		not_ok "$3" "unexpected kernel line in span $1: $hit"
+	fi
+}
+
+# insmod_ko NAME [PARAMS...]: insert $PT_KO/NAME.ko; returns insmod's status.
+insmod_ko() {
+	local name=$1
+	shift
+	insmod "$PT_KO/$name.ko" "$@" 2>&1 | sed 's/^/# insmod: /'
+	grep -q "^$(echo "$name" | tr - _) " /proc/modules
+}
