@@ -2,6 +2,8 @@
 # pagetrail: out-of-tree kernel module and its test bed.
 #
 #   make [KDIR=...]   build module/ against KDIR (default: the running kernel)
+#                     cross: make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
+#   make install      install pagetrail.ko under /lib/modules/<release>/extra
 #   make clean
 #   make check        the test bed: KASAN kernels 6.1 and 6.12 in QEMU
 #   make demo         annotated KASAN reports in a QEMU VM (6.12)
@@ -10,21 +12,32 @@ MODDIR := $(CURDIR)/module
 KMAKE = $(MAKE) -C $(KDIR) M=$(MODDIR) \
 	$(if $(ARCH),ARCH=$(ARCH)) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all modules clean check demo
+.PHONY: all modules kdir-check install clean check demo
 
 all: modules
 
-modules:
-ifneq ($(wildcard $(MODDIR)/Kbuild $(MODDIR)/Makefile),)
+modules: kdir-check
 	$(KMAKE) modules
-else
-	@echo "module/ has no Kbuild or Makefile yet; nothing to build"
-endif
+
+# Say what is wrong with KDIR before kbuild says it less clearly.
+KCONF = $(KDIR)/include/config/auto.conf
+kdir-check:
+	@test -d "$(KDIR)" || { echo "pagetrail: KDIR=$(KDIR) does not exist:" \
+		"install the headers of the running kernel or pass KDIR=<kernel build dir>" >&2; exit 1; }
+	@test -f "$(KDIR)/Module.symvers" || { echo "pagetrail: $(KDIR) has no Module.symvers:" \
+		"run 'make modules' there (modules_prepare alone does not write it)" >&2; exit 1; }
+	@test ! -f "$(KCONF)" || grep -q '^CONFIG_STACKDEPOT=y' "$(KCONF)" || { \
+		echo "pagetrail: the kernel lacks CONFIG_STACKDEPOT (KASAN or PAGE_OWNER select it)" >&2; exit 1; }
+	@test ! -f "$(KCONF)" || grep -qE '^CONFIG_(TRACEPOINTS|DYNAMIC_FTRACE)=y' "$(KCONF)" || { \
+		echo "pagetrail: the kernel has neither CONFIG_TRACEPOINTS nor CONFIG_DYNAMIC_FTRACE" >&2; exit 1; }
+	@test ! -f "$(KCONF)" || grep -qE '^CONFIG_KASAN=y' "$(KCONF)" || \
+		echo "pagetrail: note: the kernel has no CONFIG_KASAN: reports will not be annotated, lookup still works" >&2
+
+install: modules
+	$(KMAKE) INSTALL_MOD_DIR=extra modules_install
 
 clean:
-ifneq ($(wildcard $(MODDIR)/Kbuild $(MODDIR)/Makefile),)
 	$(KMAKE) clean
-endif
 
 check:
 	bash scripts/check.sh

@@ -150,6 +150,7 @@ void pt_debugfs_init(void)
 			    &pt_hooks_file_fops);
 	debugfs_create_file("lookup", 0600, pt_dir_dentry, NULL,
 			    &pt_lookup_fops);
+	pt_dump_init(pt_dir_dentry);
 }
 
 void pt_debugfs_exit(void)

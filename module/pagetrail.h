@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <linux/stackdepot.h>
 
+struct dentry;
 struct page;
 struct seq_file;
 
@@ -83,6 +84,7 @@ bool pt_table_allocated(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
 unsigned long pt_table_pages(void);
+unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);
 
 /* stack.c */
@@ -126,6 +128,9 @@ int pt_vfree_init(void);
 void pt_vfree_exit(void);
 bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn);
 extern bool pt_vfree_attached;
+
+/* dump.c */
+void pt_dump_init(struct dentry *dir);
 
 /* debugfs.c */
 void pt_debugfs_init(void);

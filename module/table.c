@@ -62,6 +62,19 @@ unsigned long pt_table_bytes(void)
 	return bytes + atomic_long_read(&pt_leaves) * pt_leaf_bytes();
 }
 
+/* One past the highest pfn the directory can hold. */
+unsigned long pt_table_end_pfn(void)
+{
+	struct pt_dir *d;
+	unsigned long end;
+
+	rcu_read_lock();
+	d = rcu_dereference(pt_dir);
+	end = d ? section_nr_to_pfn(d->nr) : 0;
+	rcu_read_unlock();
+	return end;
+}
+
 unsigned long pt_table_pages(void)
 {
 	return atomic_long_read(&pt_leaves) * PAGES_PER_SECTION;

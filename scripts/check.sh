@@ -130,6 +130,21 @@ for ver in $versions; do
 		find "$work/$name" -name '*.ko' -exec cp {} "$stage/" \;
 	done
 
+	# Guest tools, and the module built through DKMS as a user would.
+	if bash "$PT_TOP/scripts/build-tools.sh" "$arch" "$stage" \
+		>"$work/build-tools.log" 2>&1; then
+		host_result PASS "$tag: build page_owner_sort"
+	else
+		host_result FAIL "$tag: build page_owner_sort ($work/build-tools.log)"
+	fi
+	if [ "$arch" = "$(uname -m)" ]; then
+		if bash "$PT_TOP/scripts/dkms-build.sh" "$kdir" "$stage" \
+			>"$work/dkms.log" 2>&1; then
+			host_result PASS "$tag: dkms add + dkms build"
+		else
+			host_result FAIL "$tag: dkms add + dkms build ($work/dkms.log)"
+		fi
+	fi
 	cp -a "$PT_TOP/tests/guest" "$stage/guest"
 	cp "$PT_TOP/tests/guest-main.sh" "$stage/"
 	chmod +x "$stage/guest-main.sh"

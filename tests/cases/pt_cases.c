@@ -5,7 +5,7 @@
  * that pagetrail's stacks name exactly those.
  *
  *   echo <case> > /sys/kernel/debug/pt_cases/run
- *   cat /sys/kernel/debug/pt_cases/kept	(page kept by "keep")
+ *   cat /sys/kernel/debug/pt_cases/pages	(pages kept by "keep", "quiet")
  */
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -264,6 +264,30 @@ static int pt_cases_quiet_alloc(void)
 	return pt_cases_quiet ? 0 : -ENOMEM;
 }
 
+/* many pages from one stack, kept: for dump, top and page_owner_sort */
+#define PT_CASES_MANY 128
+static struct page *pt_cases_many[PT_CASES_MANY];
+
+static noinline struct page *pt_cases_alloc_many(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static int pt_cases_many_alloc(void)
+{
+	int i;
+
+	for (i = 0; i < PT_CASES_MANY; i++) {
+		if (!pt_cases_many[i])
+			pt_cases_many[i] = pt_cases_alloc_many();
+		if (!pt_cases_many[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -277,6 +301,7 @@ static const struct {
 	{ "bulk_uaf", pt_cases_bulk_uaf },
 	{ "keep", pt_cases_keep },
 	{ "quiet", pt_cases_quiet_alloc },
+	{ "many", pt_cases_many_alloc },
 };
 
 static ssize_t pt_cases_run_write(struct file *file, const char __user *ubuf,
@@ -329,11 +354,17 @@ static int __init pt_cases_init(void)
 
 static void __exit pt_cases_exit(void)
 {
+	int i;
+
 	debugfs_remove_recursive(pt_cases_dir);
 	if (pt_cases_kept)
 		__free_pages(pt_cases_kept, 1);
 	if (pt_cases_quiet)
 		__free_pages(pt_cases_quiet, 0);
+	for (i = 0; i < PT_CASES_MANY; i++) {
+		if (pt_cases_many[i])
+			__free_pages(pt_cases_many[i], 0);
+	}
 }
 
 module_init(pt_cases_init);

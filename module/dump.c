@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Whole-table views for debugfs:
+ *  dump - every allocated block with a record, in the format of
+ *         /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort can
+ *         aggregate it;
+ *  top  - the stacks holding the most allocated pages right now.
+ */
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "pagetrail.h"
+
+/* The record of the allocation that holds @pfn now, or 0. */
+static u32 pt_alloc_rec(unsigned long pfn)
+{
+	struct pt_view v;
+
+	if (!pt_table_read(pfn, &v))
+		return 0;
+	if (pt_mode == PT_MODE_LAST)
+		return (v.last & PT_REC_LATEST) ? v.last : 0;
+	return (v.alloc & PT_REC_LATEST) ? v.alloc : 0;
+}
+
+/* Next block head at or after *pfn with an allocation record. */
+static bool pt_next_block(unsigned long *pfn, u32 *rec)
+{
+	unsigned long end = pt_table_end_pfn();
+
+	for (; *pfn < end; (*pfn)++) {
+		if (!(*pfn & (PAGES_PER_SECTION - 1)))
+			cond_resched();
+		*rec = pt_alloc_rec(*pfn);
+		if (*rec && !(*pfn & ((1UL << pt_rec_order(*rec)) - 1)))
+			return true;
+	}
+	return false;
+}
+
+static void *pt_dump_start(struct seq_file *m, loff_t *pos)
+{
+	unsigned long pfn = *pos;
+	u32 rec;
+
+	if (!pt_next_block(&pfn, &rec))
+		return NULL;
+	*pos = pfn;
+	return pos;
+}
+
+static void *pt_dump_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	unsigned long pfn = *pos;
+	u32 rec = pt_alloc_rec(pfn);
+
+	pfn += rec ? 1UL << pt_rec_order(rec) : 1;
+	if (!pt_next_block(&pfn, &rec)) {
+		*pos = pfn;
+		return NULL;
+	}
+	*pos = pfn;
+	return pos;
+}
+
+static void pt_dump_stop(struct seq_file *m, void *v)
+{
+}
+
+/*
+ * page_owner's block: header, PFN line, stack, blank line. pagetrail keeps
+ * no gfp mask, pid or timestamp; the fields are present so the parsers of
+ * page_owner_sort find them, with neutral values.
+ */
+static int pt_dump_show(struct seq_file *m, void *v)
+{
+	unsigned long pfn = *(loff_t *)v;
+	u32 rec = pt_alloc_rec(pfn);
+	depot_stack_handle_t h = pt_rec_handle(rec);
+	unsigned long *entries;
+	unsigned int i, n;
+
+	if (!rec)
+		return 0;
+	seq_printf(m, "Page allocated via order %d, mask 0x0(), pid 0, tgid 0 (pagetrail), ts 0 ns\n",
+		   pt_rec_order(rec));
+	seq_printf(m, "PFN 0x%lx type Unknown Block %lu type Unknown Flags %pGp\n",
+		   pfn, pfn >> pageblock_order, &pfn_to_page(pfn)->flags);
+	n = h ? stack_depot_fetch(h, &entries) : 0;
+	for (i = 0; i < n; i++)
+		seq_printf(m, " %pS\n", (void *)entries[i]);
+	if (!n)
+		seq_puts(m, " (no stack)\n");
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations pt_dump_sops = {
+	.start = pt_dump_start,
+	.next = pt_dump_next,
+	.stop = pt_dump_stop,
+	.show = pt_dump_show,
+};
+DEFINE_SEQ_ATTRIBUTE(pt_dump);
+
+/* top: how many allocated pages each stack holds. */
+#define PT_TOP_SLOTS	16384
+#define PT_TOP_MAX	1000
+
+struct pt_top_slot {
+	u32 handle;
+	u32 pages;
+};
+
+static unsigned int pt_top_n = 10;
+
+static int pt_top_cmp(const void *a, const void *b)
+{
+	const struct pt_top_slot *x = a, *y = b;
+
+	return x->pages == y->pages ? 0 : x->pages > y->pages ? -1 : 1;
+}
+
+static int pt_top_show(struct seq_file *m, void *v)
+{
+	unsigned long pfn = 0, total = 0, lost = 0;
+	struct pt_top_slot *t;
+	unsigned int i, j, n;
+	u32 rec;
+
+	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	while (pt_next_block(&pfn, &rec)) {
+		u32 h = pt_rec_handle(rec), pages = 1U << pt_rec_order(rec);
+
+		total += pages;
+		pfn += pages;
+		/* Open addressing; the handle itself is a good hash. */
+		for (i = 0, j = h % PT_TOP_SLOTS; i < PT_TOP_SLOTS;
+		     i++, j = (j + 1) % PT_TOP_SLOTS) {
+			if (!t[j].pages || t[j].handle == h)
+				break;
+		}
+		if (i == PT_TOP_SLOTS) {
+			lost += pages;
+			continue;
+		}
+		t[j].handle = h;
+		t[j].pages += pages;
+	}
+	sort(t, PT_TOP_SLOTS, sizeof(*t), pt_top_cmp, NULL);
+	n = READ_ONCE(pt_top_n);
+	seq_printf(m, "%lu allocated pages with a record; top %u stacks:\n",
+		   total, n);
+	for (i = 0; i < n && t[i].pages; i++) {
+		unsigned long *entries;
+		unsigned int k, nr;
+
+		seq_printf(m, "\n%u pages:\n", t[i].pages);
+		nr = t[i].handle ? stack_depot_fetch(t[i].handle, &entries) : 0;
+		for (k = 0; k < nr; k++)
+			seq_printf(m, " %pS\n", (void *)entries[k]);
+		if (!nr)
+			seq_puts(m, " (no stack)\n");
+	}
+	if (lost)
+		seq_printf(m, "\n%lu pages not counted: too many distinct stacks\n",
+			   lost);
+	kvfree(t);
+	return 0;
+}
+
+static int pt_top_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pt_top_show, NULL);
+}
+
+static ssize_t pt_top_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &n);
+	if (ret || !n || n > PT_TOP_MAX) {
+		pr_warn_ratelimited("pagetrail: top: expected 1..%d\n", PT_TOP_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(pt_top_n, n);
+	return count;
+}
+
+static const struct file_operations pt_top_fops = {
+	.owner = THIS_MODULE,
+	.open = pt_top_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = pt_top_write,
+	.release = single_release,
+};
+
+void pt_dump_init(struct dentry *dir)
+{
+	debugfs_create_file("dump", 0400, dir, NULL, &pt_dump_fops);
+	debugfs_create_file("top", 0600, dir, NULL, &pt_top_fops);
+}
