@@ -86,7 +86,7 @@ log "kernel $ver/$arch: building with $(nproc) jobs (a few minutes)"
 start=$(date +%s)
 ( while sleep 30; do log "kernel $ver/$arch: still building ($(( $(date +%s) - start ))s)"; done ) &
 ticker=$!
-trap 'kill $ticker 2>/dev/null' EXIT
+trap 'kill $ticker 2>/dev/null || true' EXIT
 if ! "${mk[@]}" -j"$(nproc)" all >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
 	die "kernel $ver/$arch: build failed (log: $out/build.log)"
@@ -96,3 +96,4 @@ kill $ticker 2>/dev/null || true
 touch "$out/.pagetrail-built"
 log "kernel $ver/$arch: built in $(( $(date +%s) - start ))s: $(cat "$out/include/config/kernel.release")"
 echo "$out"
+exit 0
