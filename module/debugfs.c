@@ -28,6 +28,7 @@ static int pt_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "enabled: %d\n", READ_ONCE(pt_enabled));
 	seq_printf(m, "pages_covered: %lu\n", pages);
 	seq_printf(m, "table_bytes: %lu\n", bytes);
+	seq_printf(m, "directory_bytes: %lu\n", pt_table_dir_bytes());
 	seq_printf(m, "entry_bytes_per_page: %u\n", pt_table_entry_size());
 	/* Fixed point, three decimals: the directory adds a little. */
 	seq_printf(m, "table_millibytes_per_page: %lu\n",

@@ -83,6 +83,7 @@ bool pt_table_covers(unsigned long pfn);
 bool pt_table_allocated(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
+unsigned long pt_table_dir_bytes(void);
 unsigned long pt_table_pages(void);
 unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);

@@ -50,7 +50,7 @@ static size_t pt_dir_bytes(unsigned long nr)
 	return sizeof(struct pt_dir) + nr * sizeof(u32 *);
 }
 
-unsigned long pt_table_bytes(void)
+unsigned long pt_table_dir_bytes(void)
 {
 	struct pt_dir *d;
 	unsigned long bytes;
@@ -59,7 +59,14 @@ unsigned long pt_table_bytes(void)
 	d = rcu_dereference(pt_dir);
 	bytes = d ? pt_dir_bytes(d->nr) : 0;
 	rcu_read_unlock();
-	return bytes + atomic_long_read(&pt_leaves) * pt_leaf_bytes();
+	return bytes;
+}
+
+/* Directory plus leaves: everything the table costs. */
+unsigned long pt_table_bytes(void)
+{
+	return pt_table_dir_bytes() +
+	       atomic_long_read(&pt_leaves) * pt_leaf_bytes();
 }
 
 /* One past the highest pfn the directory can hold. */
