@@ -5,14 +5,17 @@
 #                     cross: make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
 #   make install      install pagetrail.ko under /lib/modules/<release>/extra
 #   make clean
-#   make check        the test bed: KASAN kernels 6.1 and 6.12 in QEMU
+#   make check        the test bed: KASAN kernels in QEMU (6.1 and 6.12 x86_64,
+#                     6.12 arm64 generic KASAN)
+#   make check-all    also arm64 software and hardware (MTE) tag-based KASAN
+#                     and arm64 6.1
 #   make demo         annotated KASAN reports in a QEMU VM (6.12)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODDIR := $(CURDIR)/module
 KMAKE = $(MAKE) -C $(KDIR) M=$(MODDIR) \
 	$(if $(ARCH),ARCH=$(ARCH)) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all modules kdir-check install clean check demo
+.PHONY: all modules kdir-check install clean check check-all demo
 
 all: modules
 
@@ -41,6 +44,11 @@ clean:
 
 check:
 	bash scripts/check.sh
+
+CHECK_ALL_TARGETS = 6.1:x86_64 6.12:x86_64 6.12:arm64 6.12:arm64:sw-tags \
+	6.12:arm64:hw-tags 6.1:arm64 6.1:arm64:sw-tags 6.1:arm64:hw-tags
+check-all:
+	PAGETRAIL_TARGETS="$(CHECK_ALL_TARGETS)" bash scripts/check.sh
 
 demo:
 	bash scripts/demo.sh

@@ -59,26 +59,38 @@ mkdir -p "$out"
 "${mk[@]}" olddefconfig >&2
 
 # Kconfig silently drops options whose dependencies are unmet: check them all.
-missing=0
+# A later fragment may override an earlier one (a KASAN mode fragment turns
+# off the arch fragment's KASAN_GENERIC): the last mention of an option is the
+# intent, and that is checked strictly.
+declare -A want from
 for f in "${frags[@]}"; do
 	while read -r line; do
 		case "$line" in
-		CONFIG_*=*)
-			grep -qx -- "$line" "$out/.config" || {
-				echo "error: $line requested by $(basename "$f") but not set" >&2
-				missing=1
-			}
-			;;
-		"# CONFIG_"*" is not set")
-			opt=${line#\# }
-			opt=${opt%% *}
-			if grep -q "^$opt=" "$out/.config"; then
-				echo "error: $opt should be off (from $(basename "$f"))" >&2
-				missing=1
-			fi
-			;;
+		CONFIG_*=*) opt=${line%%=*} ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
+		*) continue ;;
 		esac
+		want[$opt]=$line
+		from[$opt]=$(basename "$f")
 	done <"$f"
+done
+missing=0
+for opt in "${!want[@]}"; do
+	line=${want[$opt]}
+	case "$line" in
+	CONFIG_*=*)
+		grep -qx -- "$line" "$out/.config" || {
+			echo "error: $line requested by ${from[$opt]} but not set" >&2
+			missing=1
+		}
+		;;
+	*)
+		if grep -q "^$opt=" "$out/.config"; then
+			echo "error: $opt should be off (from ${from[$opt]})" >&2
+			missing=1
+		fi
+		;;
+	esac
 done
 [ "$missing" = 0 ] || die "kernel $ver/$arch: config check failed (see $out/.config)"
 

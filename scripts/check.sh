@@ -2,20 +2,30 @@
 # check.sh: the whole test bed (what "make check" runs).
 #
 #   host:   deps, checkpatch of module/ and tests/ C files, harness self-tests
-#   guests: for each kernel VERSION: build the KASAN kernel (cached), build
-#           tests/trigger/ and module/ out of tree against it, boot the guest
-#           tests in QEMU, save the serial log as $PT_CACHE/logs/VER-ARCH.log
+#   guests: for each target VERSION:ARCH[:MODE]: build the KASAN kernel
+#           (cached; MODE adds scripts/config/ARCH-MODE.config, e.g. sw-tags,
+#           hw-tags), build tests/*/ and module/ out of tree against it, boot
+#           the guest tests in QEMU, save the serial log as
+#           $PT_CACHE/logs/VER-ARCH[-MODE].log
 #   result: one parse-results.py over everything; its last line
 #           "N passed, N failed" is the last line of this script.
 #
-# Environment: PAGETRAIL_VERSIONS (default "6.1 6.12"), PAGETRAIL_GUEST_ARGS
+# Environment: PAGETRAIL_TARGETS (default "6.1:x86_64 6.12:x86_64 6.12:arm64";
+# "make check-all" adds the arm64 tag-based modes and arm64 6.1),
+# PAGETRAIL_VERSIONS (old form: x86_64 versions, used when PAGETRAIL_TARGETS
+# is unset), PAGETRAIL_GUEST_ARGS
 # (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 300),
 # PAGETRAIL_ACCEL (kvm/tcg, default: probe), PAGETRAIL_CACHE.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-versions=${PAGETRAIL_VERSIONS:-6.1 6.12}
-arch=x86_64
+if [ -n "${PAGETRAIL_TARGETS:-}" ]; then
+	targets=$PAGETRAIL_TARGETS
+elif [ -n "${PAGETRAIL_VERSIONS:-}" ]; then
+	targets=$(for v in $PAGETRAIL_VERSIONS; do printf '%s:x86_64 ' "$v"; done)
+else
+	targets="6.1:x86_64 6.12:x86_64 6.12:arm64"
+fi
 extras=()
 logs=()
 
@@ -94,10 +104,22 @@ build_ext() {
 	return 1
 }
 
-for ver in $versions; do
-	tag=$ver-$arch
+for target in $targets; do
+	IFS=: read -r ver arch mode <<<"$target"
+	[ -n "$ver" ] && [ -n "$arch" ] || die "bad target '$target' (VERSION:ARCH[:MODE])"
+	tag=$ver-$arch${mode:+-$mode}
+	frags=()
+	qemu_args=(-A "$arch")
+	[ -z "$mode" ] || frags=("$PT_TOP/scripts/config/$arch-$mode.config")
+	# Hardware tag-based KASAN needs MTE in the emulated machine.
+	[ "$mode" != hw-tags ] || qemu_args+=(-M virt,mte=on)
+	case "$arch" in
+	x86_64) image=arch/x86/boot/bzImage ;;
+	arm64) image=arch/arm64/boot/Image ;;
+	*) die "unknown arch $arch in target $target" ;;
+	esac
 	log "check: kernel $tag"
-	if ! kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch"); then
+	if ! kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch" "${frags[@]}"); then
 		host_result FAIL "$tag: kernel build"
 		continue
 	fi
@@ -148,11 +170,11 @@ for ver in $versions; do
 	cp -a "$PT_TOP/tests/guest" "$stage/guest"
 	cp "$PT_TOP/tests/guest-main.sh" "$stage/"
 	chmod +x "$stage/guest-main.sh"
-	bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$stage" ||
+	bash "$PT_TOP/scripts/mkinitramfs.sh" -A "$arch" "$work/initrd.cpio.gz" "$stage" ||
 		die "mkinitramfs failed"
 
 	glog=$PT_CACHE/logs/$tag.log
-	bash "$PT_TOP/scripts/run-guest.sh" -k "$kdir/arch/x86/boot/bzImage" \
+	bash "$PT_TOP/scripts/run-guest.sh" "${qemu_args[@]}" -k "$kdir/$image" \
 		-i "$work/initrd.cpio.gz" -l "$glog" \
 		-t "${PAGETRAIL_GUEST_TIMEOUT:-300}" -a "${PAGETRAIL_GUEST_ARGS:-}" || true
 	logs+=("$glog")

@@ -6,7 +6,10 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod dkms
 	busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12
-	python3 xz-utils)
+	python3 xz-utils
+	# arm64 targets: cross compiler (+ libc for the static guest tools) and
+	# QEMU; the arm64 busybox comes from scripts/busybox.sh.
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
 
 missing=()
 for p in "${pkgs[@]}"; do

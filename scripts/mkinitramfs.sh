@@ -1,16 +1,22 @@
 #!/bin/bash
-# mkinitramfs.sh OUT.cpio.gz DIR...
+# mkinitramfs.sh [-A ARCH] OUT.cpio.gz DIR...
 #
 # Builds a busybox-static initramfs whose /init mounts the pseudo filesystems,
 # runs /tests/guest-main.sh with output on /dev/console and powers the guest
 # off (QEMU runs with -no-reboot, so "reboot -f" ends QEMU). The contents of
-# each DIR are copied under /tests/.
+# each DIR are copied under /tests/. -A picks the busybox's arch (default
+# x86_64; arm64 comes from scripts/busybox.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=${1:?usage: mkinitramfs.sh OUT.cpio.gz DIR...}
+arch=x86_64
+if [ "${1:-}" = -A ]; then
+	arch=${2:?usage: mkinitramfs.sh [-A ARCH] OUT.cpio.gz DIR...}
+	shift 2
+fi
+out=${1:?usage: mkinitramfs.sh [-A ARCH] OUT.cpio.gz DIR...}
 shift
-bb=/bin/busybox
+bb=$(bash "$PT_TOP/scripts/busybox.sh" "$arch") || die "no busybox for $arch"
 [ -x "$bb" ] || die "no $bb (apt-get install busybox-static)"
 file -L "$bb" 2>/dev/null | grep -q dynamically && die "$bb is not static"
 

@@ -1,12 +1,14 @@
 #!/bin/bash
 # run-guest.sh -k KERNEL -i INITRD -l LOG [-a "KERNEL PARAMS"] [-t SECONDS]
-#              [-s SMP] [-m MEM]
+#              [-s SMP] [-m MEM] [-A ARCH] [-M MACHINE]
 #
 # Boots KERNEL with INITRD in QEMU, serial console into LOG, and always
 # terminates: on timeout appends PAGETRAIL-GUEST-TIMEOUT to LOG and returns
 # non-zero. Uses KVM only when a cached probe boot showed that it works (nested
 # KVM on some hosts hangs after the BIOS), TCG otherwise. PAGETRAIL_ACCEL=tcg
-# or =kvm forces the choice.
+# or =kvm forces the choice. -A arm64 boots arch/arm64/boot/Image with
+# qemu-system-aarch64 -M virt -cpu max (always TCG; -M virt,mte=on for
+# hardware tag-based KASAN); the default is x86_64.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,8 +17,8 @@ usage() {
 	exit 2
 }
 
-kernel= initrd= extra= logf= tmo=300 smp=2 mem=1G
-while getopts k:i:a:l:t:s:m:h opt; do
+kernel= initrd= extra= logf= tmo=300 smp=2 mem=1G arch=x86_64 machine=
+while getopts k:i:a:l:t:s:m:A:M:h opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -25,31 +27,45 @@ while getopts k:i:a:l:t:s:m:h opt; do
 	t) tmo=$OPTARG ;;
 	s) smp=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	A) arch=$OPTARG ;;
+	M) machine=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$logf" ] || usage
 [ -f "$kernel" ] || die "no kernel image $kernel"
 [ -f "$initrd" ] || die "no initrd $initrd"
-command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64"
+case "$arch" in
+x86_64) qemu=qemu-system-x86_64 console=ttyS0 ;;
+arm64) qemu=qemu-system-aarch64 console=ttyAMA0 machine=${machine:-virt} ;;
+*) die "unknown arch $arch" ;;
+esac
+command -v $qemu >/dev/null || die "no $qemu"
 
 # Do not panic on oops or warnings: the reports are what we test for.
 # printk.devkmsg=on: tests write many markers to /dev/kmsg (rate limited
 # by default); log_buf_len: room for several KASAN reports in dmesg.
-base="console=ttyS0 panic=-1 reboot=t kasan_multi_shot loglevel=7"
+# arm64 virt reboots through PSCI, which -no-reboot turns into an exit.
+base="console=$console panic=-1 kasan_multi_shot loglevel=7"
+[ "$arch" != x86_64 ] || base="$base reboot=t"
 base="$base printk.devkmsg=on log_buf_len=4M"
 
 # qemu_boot ACCEL TIMEOUT LOG KERNEL INITRD CMDLINE: returns the timeout(1)
 # status (124 on timeout).
 qemu_boot() {
 	local accel=$1 t=$2 lf=$3 k=$4 i=$5 cmd=$6 cpu=max acc=(-accel tcg,thread=multi)
+	local mach=()
+	[ -z "$machine" ] || mach=(-M "$machine")
+	# pauth-impdef: QEMU's own pointer-auth hash, much faster under TCG
+	# than the architected QARMA; the guest cannot tell the difference.
+	[ "$arch" != arm64 ] || cpu=max,pauth-impdef=on
 	if [ "$accel" = kvm ]; then
 		cpu=host
 		acc=(-accel kvm)
 	fi
 	mkdir -p "$(dirname "$lf")"
 	: >"$lf"
-	timeout --kill-after=5 "$t" qemu-system-x86_64 "${acc[@]}" -cpu "$cpu" \
+	timeout --kill-after=5 "$t" $qemu "${mach[@]}" "${acc[@]}" -cpu "$cpu" \
 		-smp "$smp" -m "$mem" -nographic -no-reboot -monitor none \
 		-serial "file:$lf" -kernel "$k" -initrd "$i" -append "$cmd" \
 		</dev/null >"$lf.qemu" 2>&1
@@ -57,6 +73,11 @@ qemu_boot() {
 
 # pick_accel KERNEL: echo kvm or tcg, probing KVM once per host kernel.
 pick_accel() {
+	# arm64 guests run under TCG (the KVM probe is for x86_64 hosts).
+	if [ "$arch" != x86_64 ]; then
+		echo tcg
+		return
+	fi
 	case "${PAGETRAIL_ACCEL:-}" in
 	kvm | tcg) echo "$PAGETRAIL_ACCEL"; return ;;
 	esac
