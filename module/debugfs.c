@@ -109,6 +109,27 @@ static int pt_lookup_parse(char *buf, unsigned long *pfn)
 	return 0;
 }
 
+/*
+ * Copy a short text command from user space: too long or binary (an
+ * embedded NUL) is refused rather than cut, so nothing is half-parsed.
+ */
+int pt_copy_cmd(char *buf, size_t size, const char __user *ubuf,
+		size_t count, const char *file)
+{
+	if (count >= size) {
+		pr_warn_ratelimited("pagetrail: %s: input too long\n", file);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count) {
+		pr_warn_ratelimited("pagetrail: %s: binary input\n", file);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static ssize_t pt_lookup_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -116,13 +137,9 @@ static ssize_t pt_lookup_write(struct file *file, const char __user *ubuf,
 	unsigned long pfn;
 	int ret;
 
-	if (count >= sizeof(buf)) {
-		pr_warn_ratelimited("pagetrail: lookup: input too long\n");
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	ret = pt_copy_cmd(buf, sizeof(buf), ubuf, count, "lookup");
+	if (ret)
+		return ret;
 	ret = pt_lookup_parse(buf, &pfn);
 	if (ret == -EINVAL)
 		pr_warn_ratelimited("pagetrail: lookup: expected 'pfn|phys|virt <number>'\n");

@@ -185,11 +185,14 @@ static int pt_top_open(struct inode *inode, struct file *file)
 static ssize_t pt_top_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
+	char buf[16];
 	unsigned int n;
 	int ret;
 
-	ret = kstrtouint_from_user(ubuf, count, 0, &n);
-	if (ret || !n || n > PT_TOP_MAX) {
+	ret = pt_copy_cmd(buf, sizeof(buf), ubuf, count, "top");
+	if (ret)
+		return ret;
+	if (kstrtouint(buf, 0, &n) || !n || n > PT_TOP_MAX) {
 		pr_warn_ratelimited("pagetrail: top: expected 1..%d\n", PT_TOP_MAX);
 		return -EINVAL;
 	}

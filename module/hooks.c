@@ -126,7 +126,7 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct page *page;
 	unsigned long i;
 
-	if (!READ_ONCE(pt_enabled) || !nr || !pt_enter())
+	if (!pt_recording() || !nr || !pt_enter())
 		return 0;
 	h = pt_capture(c->gfp, pt_bulk_func);
 	if (c->array) {

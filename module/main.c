@@ -35,17 +35,28 @@ void pt_stats_sum(struct pt_stats *sum)
 	}
 }
 
+/*
+ * Stricter than kstrtobool(), which looks at the first characters only and
+ * would take "10" or "yes please": the whole value must be one of these.
+ * Even indexes mean false, odd ones true.
+ */
+static const char *const pt_bool_words[] = {
+	"0", "1", "n", "y", "N", "Y", "off", "on", "false", "true",
+};
+
 static int pt_param_set_bool(const char *val, const struct kernel_param *kp)
 {
-	bool v;
+	int i;
 
-	if (kstrtobool(val, &v)) {
-		pr_warn_ratelimited("pagetrail: %s: expected 0/1/y/n, got '%.16s'\n",
-				    kp->name, val);
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(pt_bool_words); i++) {
+		if (sysfs_streq(val, pt_bool_words[i])) {
+			WRITE_ONCE(*(bool *)kp->arg, i & 1);
+			return 0;
+		}
 	}
-	WRITE_ONCE(*(bool *)kp->arg, v);
-	return 0;
+	pr_warn_ratelimited("pagetrail: %s: expected 0/1/y/n/on/off/true/false, got '%.16s'\n",
+			    kp->name, val);
+	return -EINVAL;
 }
 
 static const struct kernel_param_ops pt_bool_ops = {

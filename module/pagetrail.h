@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <asm/current.h>
 #include <linux/stackdepot.h>
 
 struct dentry;
@@ -117,6 +118,15 @@ void pt_selftest_note(unsigned long pfn, unsigned int order,
 		      enum pt_kind kind);
 extern struct task_struct *pt_selftest_task;
 
+/*
+ * Record now? The load-time self-test records even if a writer has already
+ * set enabled=0 through sysfs (the parameter exists before init runs).
+ */
+static inline bool pt_recording(void)
+{
+	return READ_ONCE(pt_enabled) || READ_ONCE(pt_selftest_task) == current;
+}
+
 /* report.c */
 int pt_report_init(void);
 void pt_report_exit(void);
@@ -134,6 +144,8 @@ extern bool pt_vfree_attached;
 void pt_dump_init(struct dentry *dir);
 
 /* debugfs.c */
+int pt_copy_cmd(char *buf, size_t size, const char __user *ubuf,
+		size_t count, const char *file);
 void pt_debugfs_init(void);
 void pt_debugfs_exit(void);
 

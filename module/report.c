@@ -97,6 +97,14 @@ bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn)
 			*pfn = page_to_pfn(page);
 			return true;
 		}
+		/*
+		 * Unmapped right after a mapped page: the guard page of a live
+		 * area. Never backed by a page, whatever an older vfree() of
+		 * the same address left in the ring.
+		 */
+		if (is_vmalloc_addr(p - PAGE_SIZE) &&
+		    vmalloc_to_page(p - PAGE_SIZE))
+			return false;
 		/* Unmapped by vfree(): which page was behind it? */
 		return pt_vfree_lookup((unsigned long)p, pfn);
 	}

@@ -196,7 +196,7 @@ void pt_record(struct page *page, unsigned int order, gfp_t gfp,
 {
 	depot_stack_handle_t h;
 
-	if (!READ_ONCE(pt_enabled) || !page)
+	if (!pt_recording() || !page)
 		return;
 	if (!pt_enter())
 		return;

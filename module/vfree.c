@@ -7,6 +7,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
@@ -50,10 +51,11 @@ static void notrace pt_vfree_entry(unsigned long ip, unsigned long parent_ip,
 	int i;
 
 	/* In interrupt, vfree() defers to a worker which calls us again. */
-	if (!READ_ONCE(pt_enabled) || !is_vmalloc_addr((void *)addr) ||
+	if (!pt_recording() || !is_vmalloc_addr((void *)addr) ||
 	    in_interrupt())
 		return;
-	addr &= PAGE_MASK;
+	/* Tag-based KASAN hands out tagged pointers; lookups are untagged. */
+	addr = (unsigned long)kasan_reset_tag((void *)addr) & PAGE_MASK;
 	for (i = 0; i < PT_VFREE_MAX; i++, addr += PAGE_SIZE) {
 		page = vmalloc_to_page((void *)addr);
 		if (!page)
