@@ -134,7 +134,8 @@ static int pt_cases_page_oob(void)
 
 	if (!p)
 		return -ENOMEM;
-	pt_cases_read(p + size + 4);
+	/* Past the last granule: tag-based KASAN checks 16-byte granules. */
+	pt_cases_read(p + ALIGN(size, 16) + 4);
 	pt_cases_free_oob(p);
 	return 0;
 }
@@ -288,6 +289,48 @@ static int pt_cases_many_alloc(void)
 	return 0;
 }
 
+/*
+ * KASAN reports for addresses with no page behind them. kasan_check_read()
+ * reports without touching the memory, so nothing faults; hardware tags have
+ * no software check to call.
+ */
+#if defined(CONFIG_KASAN_GENERIC) || defined(CONFIG_KASAN_SW_TAGS)
+static int pt_cases_check(const void *p)
+{
+	pr_info("pt_cases: checking 0x%lx\n", (unsigned long)p);
+	kasan_check_read(p, 1);
+	return 0;
+}
+
+/* below every address KASAN keeps shadow for */
+static int pt_cases_wild(void)
+{
+	return pt_cases_check((void *)(PAGE_SIZE * 3 + 16));
+}
+
+/* the guard page after a one-page vmalloc area */
+static int pt_cases_guard(void)
+{
+	char *p = vmalloc(PAGE_SIZE);
+
+	if (!p)
+		return -ENOMEM;
+	pt_cases_check(p + PAGE_SIZE + 8);
+	vfree(p);
+	return 0;
+}
+#else
+static int pt_cases_wild(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static int pt_cases_guard(void)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -302,6 +345,8 @@ static const struct {
 	{ "keep", pt_cases_keep },
 	{ "quiet", pt_cases_quiet_alloc },
 	{ "many", pt_cases_many_alloc },
+	{ "wild", pt_cases_wild },
+	{ "guard", pt_cases_guard },
 };
 
 static ssize_t pt_cases_run_write(struct file *file, const char __user *ubuf,
