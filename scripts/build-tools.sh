@@ -1,12 +1,19 @@
 #!/bin/bash
 # build-tools.sh ARCH OUTDIR: userspace tools the guest tests run, built
-# static for ARCH: page_owner_sort from the kernel's tools/mm.
+# static for ARCH: page_owner_sort from the kernel's tools/mm, and
+# tests/tools/pt_fuzz against the kernel's kselftest.h.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-tools.sh ARCH OUTDIR}
 out=${2:?usage: build-tools.sh ARCH OUTDIR}
-src=$PT_CACHE/src/linux-source-6.12/tools/mm/page_owner_sort.c
-[ -f "$src" ] || die "no $src (build the 6.12 kernel first)"
+# Any extracted kernel source will do (tools/vm became tools/mm in 6.3).
+pos=$(ls "$PT_CACHE"/src/linux-source-*/tools/{mm,vm}/page_owner_sort.c 2>/dev/null |
+	sort -V | tail -n 1)
+[ -n "$pos" ] || die "no kernel source under $PT_CACHE/src (build a test kernel first)"
+ksrc=${pos%/tools/*}
+cc=$(cross_compile "$arch")gcc
 mkdir -p "$out"
-"$(cross_compile "$arch")gcc" -O2 -static -o "$out/page_owner_sort" "$src"
+$cc -O2 -static -o "$out/page_owner_sort" "$pos"
+$cc -O2 -Wall -Werror -static -I"$ksrc/tools/testing/selftests" \
+	-o "$out/pt_fuzz" "$PT_TOP/tests/tools/pt_fuzz.c"

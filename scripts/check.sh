@@ -15,6 +15,7 @@
 # PAGETRAIL_VERSIONS (old form: x86_64 versions, used when PAGETRAIL_TARGETS
 # is unset), PAGETRAIL_GUEST_ARGS
 # (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 300),
+# PAGETRAIL_GUEST_SMP (vCPUs, default 2),
 # PAGETRAIL_ACCEL (kvm/tcg, default: probe), PAGETRAIL_CACHE.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -79,31 +80,6 @@ while read -r line; do
 	esac
 done < <(bash "$PT_TOP/tests/bed/run.sh" 2>&1)
 
-# build_ext NAME SRC KDIR WORK: copy SRC to WORK/NAME and build it out of tree.
-build_ext() {
-	local name=$1 src=$2 kdir=$3 work=$4 blog
-	blog=$work/build-$name.log
-	rm -rf "${work:?}/$name"
-	mkdir -p "$work/$name"
-	# Sources only: in-tree build products may be for another kernel.
-	tar -C "$src" -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
-		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order \
-		--exclude=Module.symvers --exclude='.tmp_versions' . |
-		tar -C "$work/$name" -x
-	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
-		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" modules \
-		>"$blog" 2>&1; then
-		# Compiler warnings in our code count as failures too.
-		if grep -qE '(warning|error):' "$blog"; then
-			grep -E '(warning|error):' "$blog" | head -n 20 >&2
-			return 2
-		fi
-		return 0
-	fi
-	tail -n 30 "$blog" >&2
-	return 1
-}
-
 for target in $targets; do
 	IFS=: read -r ver arch mode <<<"$target"
 	[ -n "$ver" ] && [ -n "$arch" ] || die "bad target '$target' (VERSION:ARCH[:MODE])"
@@ -143,7 +119,7 @@ for target in $targets; do
 		name=${e%%:*}
 		log "check: $tag: building $name"
 		rc=0
-		build_ext "$name" "${e#*:}" "$kdir" "$work" || rc=$?
+		build_module "$name" "${e#*:}" "$kdir" "$work" "$arch" || rc=$?
 		case $rc in
 		0) host_result PASS "$tag: build $name" ;;
 		2) host_result FAIL "$tag: build $name (compiler warnings, $work/build-$name.log)" ;;
@@ -155,9 +131,9 @@ for target in $targets; do
 	# Guest tools, and the module built through DKMS as a user would.
 	if bash "$PT_TOP/scripts/build-tools.sh" "$arch" "$stage" \
 		>"$work/build-tools.log" 2>&1; then
-		host_result PASS "$tag: build page_owner_sort"
+		host_result PASS "$tag: build guest tools (page_owner_sort, pt_fuzz)"
 	else
-		host_result FAIL "$tag: build page_owner_sort ($work/build-tools.log)"
+		host_result FAIL "$tag: build guest tools ($work/build-tools.log)"
 	fi
 	if [ "$arch" = "$(uname -m)" ]; then
 		if bash "$PT_TOP/scripts/dkms-build.sh" "$kdir" "$stage" \
@@ -176,7 +152,8 @@ for target in $targets; do
 	glog=$PT_CACHE/logs/$tag.log
 	bash "$PT_TOP/scripts/run-guest.sh" "${qemu_args[@]}" -k "$kdir/$image" \
 		-i "$work/initrd.cpio.gz" -l "$glog" \
-		-t "${PAGETRAIL_GUEST_TIMEOUT:-300}" -a "${PAGETRAIL_GUEST_ARGS:-}" || true
+		-t "${PAGETRAIL_GUEST_TIMEOUT:-300}" -s "${PAGETRAIL_GUEST_SMP:-2}" \
+		-a "${PAGETRAIL_GUEST_ARGS:-}" || true
 	logs+=("$glog")
 done
 

@@ -18,11 +18,9 @@ rm -rf "$work"
 mkdir -p "$work/stage"
 for d in module tests/cases; do
 	log "demo: building $d"
-	mkdir -p "$work/$d"
-	cp "$PT_TOP/$d"/*.[ch] "$PT_TOP/$d/Kbuild" "$work/$d/"
-	make -s -C "$kdir" M="$work/$d" modules >"$work/build.log" 2>&1 ||
-		{ tail -n 20 "$work/build.log" >&2; die "building $d failed"; }
-	cp "$work/$d"/*.ko "$work/stage/"
+	build_module "$(basename "$d")" "$PT_TOP/$d" "$kdir" "$work" "$arch" ||
+		die "building $d failed ($work/build-$(basename "$d").log)"
+	cp "$work/$(basename "$d")"/*.ko "$work/stage/"
 done
 cp "$PT_TOP/tests/demo/guest-main.sh" "$work/stage/guest-main.sh"
 bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$work/stage"

@@ -22,3 +22,30 @@ cross_compile() {
 	*) die "unknown arch $1" ;;
 	esac
 }
+
+# build_module NAME SRC KDIR WORK ARCH: copy the sources of SRC to WORK/NAME
+# and build them out of tree against KDIR; log in WORK/build-NAME.log.
+# Returns 0, 1 (build failed) or 2 (built with compiler warnings).
+build_module() {
+	local name=$1 src=$2 kdir=$3 work=$4 arch=$5 blog
+	blog=$work/build-$name.log
+	rm -rf "${work:?}/$name"
+	mkdir -p "$work/$name"
+	# Sources only: in-tree build products may be for another kernel.
+	tar -C "$src" -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order \
+		--exclude=Module.symvers --exclude='.tmp_versions' . |
+		tar -C "$work/$name" -x
+	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
+		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" modules \
+		>"$blog" 2>&1; then
+		# Compiler warnings in our code count as failures too.
+		if grep -qE '(warning|error):' "$blog"; then
+			grep -E '(warning|error):' "$blog" | head -n 20 >&2
+			return 2
+		fi
+		return 0
+	fi
+	tail -n 30 "$blog" >&2
+	return 1
+}

@@ -11,6 +11,7 @@
 #          kmsg_span TAG prints the kernel log between BEGIN TAG and END TAG.
 #          expect_report TAG REGEX NAME: ok/not_ok on grep -E REGEX in span.
 # Modules: PT_KO=/tests (pt_trigger.ko, pagetrail.ko, ...); insmod_ko NAME.
+# KASAN:   kasan_mode prints generic, sw-tags or hw-tags (from the boot log).
 
 PT_KO=${PT_KO:-/tests}
 PT_TAP_COUNTER=${PT_TAP_COUNTER:-/tmp/pagetrail-tap-count}
@@ -124,4 +125,21 @@ insmod_ko() {
 	shift
 	insmod "$PT_KO/$name.ko" "$@" 2>&1 | sed 's/^/# insmod: /'
 	grep -q "^$(echo "$name" | tr - _) " /proc/modules
+}
+
+# Tag-based KASAN names a page use-after-free "invalid-access": it keeps no
+# per-page history to tell a stale tag from a wild one.
+kasan_mode() {
+	case "$(dmesg | grep -m1 'KernelAddressSanitizer initialized')" in
+	*sw-tags*) echo sw-tags ;;
+	*hw-tags*) echo hw-tags ;;
+	*) echo generic ;;
+	esac
+}
+
+# cmdline_arg NAME DEFAULT: the value of NAME=... on the kernel command line.
+cmdline_arg() {
+	local v
+	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1)
+	echo "${v:-$2}"
 }
