@@ -1,6 +1,6 @@
 #!/bin/bash
 # run-guest.sh -k KERNEL -i INITRD -l LOG [-a "KERNEL PARAMS"] [-t SECONDS]
-#              [-s SMP] [-m MEM] [-A ARCH] [-M MACHINE]
+#              [-s SMP] [-m MEM] [-A ARCH] [-M MACHINE] [-I]
 #
 # Boots KERNEL with INITRD in QEMU, serial console into LOG, and always
 # terminates: on timeout appends PAGETRAIL-GUEST-TIMEOUT to LOG and returns
@@ -8,7 +8,9 @@
 # KVM on some hosts hangs after the BIOS), TCG otherwise. PAGETRAIL_ACCEL=tcg
 # or =kvm forces the choice. -A arm64 boots arch/arm64/boot/Image with
 # qemu-system-aarch64 -M virt -cpu max (always TCG; -M virt,mte=on for
-# hardware tag-based KASAN); the default is x86_64.
+# hardware tag-based KASAN); the default is x86_64. -I runs TCG with
+# "-icount shift=0,sleep=off" (one vCPU at a time, guest time = executed
+# instructions, 1 ns each) so that timings repeat from run to run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,8 +19,8 @@ usage() {
 	exit 2
 }
 
-kernel= initrd= extra= logf= tmo=300 smp=2 mem=1G arch=x86_64 machine=
-while getopts k:i:a:l:t:s:m:A:M:h opt; do
+kernel= initrd= extra= logf= tmo=300 smp=2 mem=1G arch=x86_64 machine= icount=
+while getopts k:i:a:l:t:s:m:A:M:Ih opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -29,6 +31,7 @@ while getopts k:i:a:l:t:s:m:A:M:h opt; do
 	m) mem=$OPTARG ;;
 	A) arch=$OPTARG ;;
 	M) machine=$OPTARG ;;
+	I) icount=1 ;;
 	*) usage ;;
 	esac
 done
@@ -62,6 +65,8 @@ qemu_boot() {
 	if [ "$accel" = kvm ]; then
 		cpu=host
 		acc=(-accel kvm)
+	elif [ -n "$icount" ]; then
+		acc=(-accel tcg,thread=single -icount shift=0,sleep=off)
 	fi
 	mkdir -p "$(dirname "$lf")"
 	: >"$lf"
@@ -105,7 +110,11 @@ pick_accel() {
 	echo "$res"
 }
 
-accel=$(pick_accel "$kernel")
+if [ -n "$icount" ]; then
+	accel=tcg-icount
+else
+	accel=$(pick_accel "$kernel")
+fi
 log "guest: booting $(basename "$kernel") ($accel, smp $smp, $mem, timeout ${tmo}s) -> $logf"
 start=$(date +%s)
 rc=0
