@@ -10,12 +10,15 @@
 #   make check-all    also arm64 software and hardware (MTE) tag-based KASAN
 #                     and arm64 6.1
 #   make demo         annotated KASAN reports in a QEMU VM (6.12)
+#   make bench        cost per alloc/free pair and bytes per page: pagetrail
+#                     against page_owner (6.12 x86_64 VM, deterministic TCG)
+#   make stress       long reliability run on a lockdep/kmemleak debug kernel
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODDIR := $(CURDIR)/module
 KMAKE = $(MAKE) -C $(KDIR) M=$(MODDIR) \
 	$(if $(ARCH),ARCH=$(ARCH)) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all modules kdir-check install clean check check-all demo
+.PHONY: all modules kdir-check install clean check check-all demo bench stress
 
 all: modules
 
@@ -52,3 +55,9 @@ check-all:
 
 demo:
 	bash scripts/demo.sh
+
+bench:
+	bash scripts/bench.sh
+
+stress:
+	bash scripts/stress.sh
