@@ -16,12 +16,7 @@ kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch")
 work=$PT_CACHE/work/demo-$ver-$arch
 rm -rf "$work"
 mkdir -p "$work/stage"
-for d in module tests/cases; do
-	log "demo: building $d"
-	build_module "$(basename "$d")" "$PT_TOP/$d" "$kdir" "$work" "$arch" ||
-		die "building $d failed ($work/build-$(basename "$d").log)"
-	cp "$work/$(basename "$d")"/*.ko "$work/stage/"
-done
+stage_modules "$kdir" "$work" "$arch" module tests/cases
 cp "$PT_TOP/tests/demo/guest-main.sh" "$work/stage/guest-main.sh"
 bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$work/stage"
 

@@ -49,3 +49,18 @@ build_module() {
 	tail -n 30 "$blog" >&2
 	return 1
 }
+
+# stage_modules KDIR WORK ARCH DIR...: build each DIR (relative to the top)
+# with build_module and copy its .ko files into WORK/stage; dies on failure.
+stage_modules() {
+	local kdir=$1 work=$2 arch=$3 d name
+	shift 3
+	mkdir -p "$work/stage"
+	for d in "$@"; do
+		name=$(basename "$d")
+		log "building $d"
+		build_module "$name" "$PT_TOP/$d" "$kdir" "$work" "$arch" ||
+			die "building $d failed ($work/build-$name.log)"
+		cp "$work/$name"/*.ko "$work/stage/"
+	done
+}
