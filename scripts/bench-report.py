@@ -14,7 +14,7 @@ import re
 import statistics
 import sys
 
-PATHS = ["order0", "order3", "bulk"]
+PATHS = ["order0", "order3", "bulk", "deep"]
 LABELS = {"baseline": "baseline (nothing tracking)",
           "both": "pagetrail mode=both",
           "last": "pagetrail mode=last",

@@ -11,8 +11,12 @@
 #
 # Environment: PAGETRAIL_BENCH_RUNS (default 3), PAGETRAIL_BENCH_PAIRS
 # (pairs per vCPU and path, default 20000), PAGETRAIL_BENCH_SMP (vCPUs,
-# default 2), PAGETRAIL_BENCH_CONFIGS (default "baseline both last
-# page_owner"), PAGETRAIL_BENCH_VERSION (default 6.12), PAGETRAIL_CACHE.
+# default 1: under -icount QEMU runs all vCPUs in turn on one host thread,
+# so more vCPUs add interleaving, not parallelism, and with 2 a
+# stop_machine() at boot stalled for 20 guest seconds), PAGETRAIL_BENCH_CONFIGS (default "baseline both last
+# page_owner"), PAGETRAIL_BENCH_PT_ARGS (extra pagetrail parameters,
+# comma-separated, e.g. depth=4), PAGETRAIL_BENCH_VERSION (default 6.12),
+# PAGETRAIL_CACHE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +24,7 @@ ver=${PAGETRAIL_BENCH_VERSION:-6.12}
 arch=x86_64
 runs=${PAGETRAIL_BENCH_RUNS:-3}
 pairs=${PAGETRAIL_BENCH_PAIRS:-20000}
-smp=${PAGETRAIL_BENCH_SMP:-2}
+smp=${PAGETRAIL_BENCH_SMP:-1}
 configs=${PAGETRAIL_BENCH_CONFIGS:-baseline both last page_owner}
 
 log "bench: installing what is missing (apt)"
@@ -31,12 +35,7 @@ kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch")
 work=$PT_CACHE/work/bench-$ver-$arch
 rm -rf "$work"
 mkdir -p "$work/stage" "$work/logs"
-for d in module tests/bench; do
-	log "bench: building $d"
-	build_module "$(basename "$d")" "$PT_TOP/$d" "$kdir" "$work" "$arch" ||
-		die "building $d failed ($work/build-$(basename "$d").log)"
-	cp "$work/$(basename "$d")"/*.ko "$work/stage/"
-done
+stage_modules "$kdir" "$work" "$arch" module tests/bench
 cp "$PT_TOP/tests/bench/guest-main.sh" "$work/stage/guest-main.sh"
 bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$work/stage"
 
@@ -44,13 +43,18 @@ bash "$PT_TOP/scripts/mkinitramfs.sh" "$work/initrd.cpio.gz" "$work/stage"
 logs=()
 for run in $(seq 1 "$runs"); do
 	for cfg in $configs; do
-		args="pt_bench_config=$cfg pt_bench_pairs=$pairs"
+		# Under -icount shift=0 the TSC counts guest ns: 1 GHz, exactly,
+		# so no calibration against a timer TCG cannot keep steady.
+		args="tsc_early_khz=1000000 tsc=reliable"
+		args="$args pt_bench_config=$cfg pt_bench_pairs=$pairs"
+		[ -z "${PAGETRAIL_BENCH_PT_ARGS:-}" ] ||
+			args="$args pt_bench_ptargs=$PAGETRAIL_BENCH_PT_ARGS"
 		[ "$cfg" != page_owner ] || args="$args page_owner=on"
 		lf=$work/logs/$cfg-$run.log
 		log "bench: run $run/$runs, $cfg"
 		bash "$PT_TOP/scripts/run-guest.sh" -I -s "$smp" -m 1G \
 			-k "$kdir/arch/x86/boot/bzImage" -i "$work/initrd.cpio.gz" \
-			-l "$lf" -t 900 -a "$args" || true
+			-l "$lf" -t 600 -a "$args" || true
 		logs+=("$lf")
 	done
 done

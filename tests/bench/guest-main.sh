@@ -8,6 +8,8 @@ arg() {
 }
 cfg=$(arg pt_bench_config)
 pairs=$(arg pt_bench_pairs)
+# Extra pagetrail parameters, comma-separated (e.g. depth=4,enabled=0).
+ptargs=$(arg pt_bench_ptargs | tr , ' ')
 depot=/sys/kernel/debug/stackdepot/stats
 echo "PTBENCH config ${cfg:-none}"
 
@@ -18,7 +20,8 @@ depot_bytes() {
 
 case "$cfg" in
 both | last)
-	if ! insmod /tests/pagetrail.ko mode="$cfg"; then
+	# shellcheck disable=SC2086
+	if ! insmod /tests/pagetrail.ko mode="$cfg" $ptargs; then
 		echo "PTBENCH error insmod pagetrail failed"
 	fi
 	;;

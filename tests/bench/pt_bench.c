@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page allocator micro-benchmark for "make bench": from one kthread per
- * online CPU, time alloc+free pairs of order 0, of order 3, and of pages
- * taken in batches from the bulk allocator. Runs at load time, prints one
+ * online CPU, time alloc+free pairs of order 0, of order 3, of pages taken
+ * in batches from the bulk allocator, and of order 0 again from 20 frames
+ * deeper ("deep": real callers sit under syscalls and filesystems, and
+ * stack capture costs per frame). Runs at load time, prints one
  * result line per path and stays loaded until rmmod:
  *
  *   pt_bench: result order0 pairs=<n> cpus=<c> ns=<elapsed> ns_per_pair=<x>
@@ -28,11 +30,16 @@ static unsigned int batch = 16;
 module_param(batch, uint, 0444);
 MODULE_PARM_DESC(batch, "pages per alloc_pages_bulk call, 1..64 (default 16)");
 
-enum pt_bench_path { PT_BENCH_ORDER0, PT_BENCH_ORDER3, PT_BENCH_BULK };
-static const char *const pt_bench_names[] = { "order0", "order3", "bulk" };
+enum pt_bench_path {
+	PT_BENCH_ORDER0, PT_BENCH_ORDER3, PT_BENCH_BULK, PT_BENCH_DEEP,
+};
+static const char *const pt_bench_names[] = {
+	"order0", "order3", "bulk", "deep",
+};
 
 #define PT_BENCH_MAX_BATCH	64
 #define PT_BENCH_WARMUP		256
+#define PT_BENCH_NEST		20
 
 struct pt_bench_thread {
 	enum pt_bench_path path;
@@ -82,6 +89,19 @@ static int pt_bench_bulk(struct pt_bench_thread *t, unsigned long n)
 	return 0;
 }
 
+/* One frame per level: the code after the call keeps it off tail calls. */
+static noinline int pt_bench_nest(struct pt_bench_thread *t, unsigned long n,
+				  int level)
+{
+	int ret;
+
+	if (!level)
+		return pt_bench_order(t, 0, n);
+	ret = pt_bench_nest(t, n, level - 1);
+	barrier();
+	return ret;
+}
+
 static int pt_bench_run(struct pt_bench_thread *t, unsigned long n)
 {
 	switch (t->path) {
@@ -89,8 +109,10 @@ static int pt_bench_run(struct pt_bench_thread *t, unsigned long n)
 		return pt_bench_order(t, 0, n);
 	case PT_BENCH_ORDER3:
 		return pt_bench_order(t, 3, n);
-	default:
+	case PT_BENCH_BULK:
 		return pt_bench_bulk(t, n);
+	default:
+		return pt_bench_nest(t, n, PT_BENCH_NEST);
 	}
 }
 
@@ -181,7 +203,7 @@ static int __init pt_bench_init(void)
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (path = PT_BENCH_ORDER0; path <= PT_BENCH_BULK && !ret; path++)
+	for (path = PT_BENCH_ORDER0; path <= PT_BENCH_DEEP && !ret; path++)
 		ret = pt_bench_phase(path, threads, tasks);
 out:
 	kfree(tasks);
