@@ -52,15 +52,22 @@ struct pt_side {
 /* The bulk allocator's entry, shown as the first frame of its stacks. */
 static unsigned long pt_bulk_func;
 
+/* Per hook: how many frames its stacks need trimmed (see pt_capture_buf()). */
+static unsigned int pt_hint_tp_alloc = PT_TRIM_HINT_INIT;
+static unsigned int pt_hint_tp_free = PT_TRIM_HINT_INIT;
+static unsigned int pt_hint_ft_alloc = PT_TRIM_HINT_INIT;
+static unsigned int pt_hint_ft_free = PT_TRIM_HINT_INIT;
+static unsigned int pt_hint_bulk = PT_TRIM_HINT_INIT;
+
 static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 			gfp_t gfp, int migratetype)
 {
-	pt_record(page, order, gfp, PT_ALLOC);
+	pt_record(page, order, gfp, PT_ALLOC, &pt_hint_tp_alloc);
 }
 
 static void pt_tp_free(void *data, struct page *page, unsigned int order)
 {
-	pt_record(page, order, GFP_NOWAIT, PT_FREE);
+	pt_record(page, order, GFP_NOWAIT, PT_FREE, &pt_hint_tp_free);
 }
 
 /* prep_new_page(page, order, gfp, alloc_flags), post_alloc_hook(page, order, gfp) */
@@ -68,7 +75,8 @@ static void notrace pt_ft_alloc(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), pt_ftrace_arg(fregs, 2), PT_ALLOC);
+		  pt_ftrace_arg(fregs, 1), pt_ftrace_arg(fregs, 2), PT_ALLOC,
+		  &pt_hint_ft_alloc);
 }
 
 /* __free_pages_ok(page, order, fpi), free_unref_page(page, order) */
@@ -76,7 +84,7 @@ static void notrace pt_ft_free(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), GFP_NOWAIT, PT_FREE);
+		  pt_ftrace_arg(fregs, 1), GFP_NOWAIT, PT_FREE, &pt_hint_ft_free);
 }
 
 /* The bulk allocator fills a list or an array; record what it added. */
@@ -128,7 +136,7 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!pt_recording() || !nr || !pt_enter())
 		return 0;
-	h = pt_capture(c->gfp, pt_bulk_func);
+	h = pt_capture(PT_ALLOC, &pt_hint_bulk, c->gfp, pt_bulk_func);
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
 			pt_bulk_store(c->array[i], h);

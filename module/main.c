@@ -138,10 +138,13 @@ static int __init pt_init(void)
 	ret = stack_depot_init();
 	if (ret)
 		return ret;
+	ret = pt_stack_init();
+	if (ret)
+		return ret;
 	ret = pt_table_init();
 	if (ret) {
 		pr_err("pagetrail: cannot allocate the page table (%d)\n", ret);
-		return ret;
+		goto err_stack;
 	}
 	ret = pt_hooks_init();
 	if (ret)
@@ -160,6 +163,8 @@ static int __init pt_init(void)
 
 err_table:
 	pt_table_exit();
+err_stack:
+	pt_stack_exit();
 	return ret;
 }
 
@@ -170,6 +175,7 @@ static void __exit pt_exit(void)
 	pt_vfree_exit();
 	pt_hooks_exit();
 	pt_table_exit();
+	pt_stack_exit();
 }
 
 module_init(pt_init);

@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <asm/current.h>
 #include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 
 struct dentry;
 struct page;
@@ -90,11 +91,14 @@ unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);
 
 /* stack.c */
-depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame);
+int pt_stack_init(void);
+void pt_stack_exit(void);
+unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
+depot_stack_handle_t pt_capture_finish(enum pt_kind kind,
+				       unsigned int *trim_hint, unsigned int n,
+				       gfp_t gfp, unsigned long api_frame);
 bool pt_enter(void);
 void pt_leave(void);
-void pt_record(struct page *page, unsigned int order, gfp_t gfp,
-	       enum pt_kind kind);
 void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 	      depot_stack_handle_t handle);
 
@@ -125,6 +129,36 @@ extern struct task_struct *pt_selftest_task;
 static inline bool pt_recording(void)
 {
 	return READ_ONCE(pt_enabled) || READ_ONCE(pt_selftest_task) == current;
+}
+
+/* Frames to trim in a hook's stacks, learnt per hook: see pt_capture_buf(). */
+#define PT_TRIM_HINT_INIT	2
+
+/*
+ * Save the current stack, trimmed to the allocation API, in stackdepot.
+ * Inlined, like pt_record(), into each hook: every frame between the
+ * unwinder and the allocator costs an unwind step on every event.
+ */
+static __always_inline depot_stack_handle_t
+pt_capture(enum pt_kind kind, unsigned int *trim_hint, gfp_t gfp,
+	   unsigned long api_frame)
+{
+	unsigned int len;
+	unsigned long *e = pt_capture_buf(trim_hint, &len);
+
+	return pt_capture_finish(kind, trim_hint, stack_trace_save(e, len, 0),
+				 gfp, api_frame);
+}
+
+/* The common path of every single-page hook. */
+static __always_inline void pt_record(struct page *page, unsigned int order,
+				      gfp_t gfp, enum pt_kind kind,
+				      unsigned int *trim_hint)
+{
+	if (!pt_recording() || !page || !pt_enter())
+		return;
+	pt_store(page, order, kind, pt_capture(kind, trim_hint, gfp, 0));
+	pt_leave();
 }
 
 /* report.c */

@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
@@ -24,12 +25,22 @@
 #define PT_TRIM_SLACK	16
 #define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
 
+/* The last stack stored, per context and kind: a repeat skips stackdepot. */
+struct pt_last {
+	unsigned int nr;
+	depot_stack_handle_t handle;
+	unsigned long entries[PT_MAX_DEPTH];
+};
+
 struct pt_cpu_buf {
 	int busy[PT_CONTEXTS];
 	unsigned long entries[PT_CONTEXTS][PT_MAX_DEPTH + PT_TRIM_SLACK];
+	struct pt_last last[PT_CONTEXTS][2];
 	char sym[PT_CONTEXTS][KSYM_SYMBOL_LEN];
 };
-static DEFINE_PER_CPU(struct pt_cpu_buf, pt_cpu_buf);
+/* Too big for a module's static per-CPU area: allocated at load. */
+static struct pt_cpu_buf __percpu *pt_cpu_buf;
+
 
 /*
  * Functions whose frames sit between the hook and the allocation API.
@@ -125,7 +136,7 @@ bool pt_enter(void)
 		return false;
 	}
 	preempt_disable_notrace();
-	b = this_cpu_ptr(&pt_cpu_buf);
+	b = this_cpu_ptr(pt_cpu_buf);
 	if (b->busy[interrupt_context_level()]) {
 		preempt_enable_notrace();
 		pt_count(recursion);
@@ -139,12 +150,30 @@ bool pt_enter(void)
 void pt_leave(void)
 {
 	barrier();
-	this_cpu_ptr(&pt_cpu_buf)->busy[interrupt_context_level()] = 0;
+	this_cpu_ptr(pt_cpu_buf)->busy[interrupt_context_level()] = 0;
 	preempt_enable_notrace();
 }
 
+/*
+ * Where pt_capture() unwinds to, and how many frames it asks for: depth
+ * plus the most frames this hook has had to trim so far. Unwinding costs
+ * per frame; a deeper trim than expected costs one event a few of its last
+ * frames and raises the hook's hint.
+ */
+unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
+{
+	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
+
+	*len = min(pt_depth + READ_ONCE(*trim_hint),
+		   PT_MAX_DEPTH + PT_TRIM_SLACK - 1);
+	return &b->entries[interrupt_context_level()][1];
+}
+
 /**
- * pt_capture - save the current stack, trimmed to the allocation API
+ * pt_capture_finish - trim an unwound stack and store it in stackdepot
+ * @kind: PT_ALLOC or PT_FREE
+ * @trim_hint: the calling hook's hint, see pt_capture_buf()
+ * @n: frames pt_capture() unwound into pt_capture_buf()
  * @gfp: what stackdepot may use to grow its pool
  * @api_frame: if non-zero, shown as the first frame (for return hooks,
  *	whose function has already returned)
@@ -152,30 +181,42 @@ void pt_leave(void)
  * Must be called between pt_enter() and pt_leave(). Returns the handle, or
  * 0 if stackdepot could not store the stack.
  */
-depot_stack_handle_t pt_capture(gfp_t gfp, unsigned long api_frame)
+depot_stack_handle_t pt_capture_finish(enum pt_kind kind,
+				       unsigned int *trim_hint, unsigned int n,
+				       gfp_t gfp, unsigned long api_frame)
 {
-	struct pt_cpu_buf *b = this_cpu_ptr(&pt_cpu_buf);
+	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = interrupt_context_level();
 	unsigned long *e = b->entries[ctx];
-	unsigned int n, first;
+	struct pt_last *last = &b->last[ctx][kind];
+	unsigned int first;
 	depot_stack_handle_t h;
 
-	n = stack_trace_save(e + 1, pt_depth + PT_TRIM_SLACK - 1, 0);
 	for (first = 1; first < n + 1 && first <= PT_TRIM_SLACK; first++) {
 		if (!pt_frame_internal(e[first], b->sym[ctx]))
 			break;
 	}
+	if (first - 1 > READ_ONCE(*trim_hint))
+		WRITE_ONCE(*trim_hint, first - 1);
 	if (api_frame)
 		e[--first] = api_frame;
 	n = min(n + 1 - first, pt_depth);
 	if (!n)
 		return 0;
+	if (last->handle && last->nr == n &&
+	    !memcmp(last->entries, e + first, n * sizeof(*e)))
+		return last->handle;
 	/* Never allocate with reclaim: we may sit under the caller's locks. */
 	gfp = (gfp & (GFP_KERNEL | GFP_ATOMIC) & ~__GFP_DIRECT_RECLAIM) |
 	      __GFP_NOWARN;
 	h = pt_depot_save(e + first, n, gfp, true);
-	if (!h)
+	if (!h) {
 		pt_count(no_stack);
+		return 0;
+	}
+	last->nr = n;
+	last->handle = h;
+	memcpy(last->entries, e + first, n * sizeof(*e));
 	return h;
 }
 
@@ -190,17 +231,14 @@ void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 		pt_selftest_note(pfn, order, kind);
 }
 
-/* The common path of every single-page hook. */
-void pt_record(struct page *page, unsigned int order, gfp_t gfp,
-	       enum pt_kind kind)
+int pt_stack_init(void)
 {
-	depot_stack_handle_t h;
+	pt_cpu_buf = alloc_percpu(struct pt_cpu_buf);
+	return pt_cpu_buf ? 0 : -ENOMEM;
+}
 
-	if (!pt_recording() || !page)
-		return;
-	if (!pt_enter())
-		return;
-	h = pt_capture(gfp, 0);
-	pt_store(page, order, kind, h);
-	pt_leave();
+/* After the hooks are gone: nothing uses the buffers any more. */
+void pt_stack_exit(void)
+{
+	free_percpu(pt_cpu_buf);
 }
