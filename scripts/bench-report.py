@@ -15,7 +15,7 @@ import statistics
 import sys
 
 PATHS = ["order0", "order3", "bulk", "deep"]
-LABELS = {"baseline": "baseline (nothing tracking)",
+LABELS = {"baseline": "baseline (no tracking)",
           "both": "pagetrail mode=both",
           "last": "pagetrail mode=last",
           "page_owner": "page_owner=on"}
@@ -122,30 +122,30 @@ def main():
     print("ns per alloc+free pair (bulk: per page), all vCPUs together; %d pairs" % a.pairs)
     print("per vCPU and path; median of the runs, [min..max] spread.")
     print()
-    hdr = "%-28s" % "configuration" + "".join("%-22s" % p for p in PATHS) + "bytes/page"
+    hdr = "%-36s" % "configuration" + "".join("%-22s" % p for p in PATHS) + "bytes/page"
     print(hdr)
     print("-" * len(hdr))
     for cfg in ("baseline", "both", "last", "page_owner"):
         c = out["configs"].get(cfg)
         if not c:
             continue
-        row = "%-28s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
+        row = "%-36s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
         for p in PATHS:
             row += "%-22s" % ("%d [%d..%d]" % (c[p]["median"], c[p]["min"], c[p]["max"]))
         row += "%.2f" % c["bytes_per_page"] if cfg != "baseline" else "0"
         print(row)
     if base:
         print()
-        print("%-28s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS))
+        print("%-36s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS))
         for cfg in ("both", "last", "page_owner"):
             c = out["configs"].get(cfg)
             if c and "added" in c:
-                print("%-28s" % LABELS[cfg] +
+                print("%-36s" % LABELS[cfg] +
                       "".join("%-22d" % c["added"][p] for p in PATHS))
     for cfg in ("both", "last"):
         c = out["configs"].get(cfg)
         if c and "ratio_to_page_owner" in c:
-            print("%-28s" % ("%s / page_owner" % LABELS[cfg]) +
+            print("%-36s" % ("%s / page_owner" % LABELS[cfg]) +
                   "".join("%-22s" % ("%.2fx" % c["ratio_to_page_owner"][p]
                                      if c["ratio_to_page_owner"][p] is not None
                                      else "n/a") for p in PATHS))

@@ -44,7 +44,7 @@ reader() {
 dumper() {
 	while [ ! -e /tmp/stress-stop ]; do
 		cat $PT/dump >/dev/null 2>&1
-		usleep 100000
+		sleep 1
 	done
 }
 bg_start() {
@@ -113,11 +113,12 @@ while [ $i -lt "$cycles" ]; do
 	fi
 	loaded=$((loaded + 1))
 	events=$((events + $(pagetrail_events)))
-	# A reader may hold a file open for a moment: rmmod says EBUSY.
+	# While a reader holds a file open, rmmod says EBUSY (the open file
+	# pins the module); a dump can take seconds under TCG.
 	n=0
 	until rmmod pagetrail 2>/dev/null; do
 		n=$((n + 1))
-		[ $n -lt 200 ] || break
+		[ $n -lt 3000 ] || break
 		usleep 10000
 	done
 	grep -q '^pagetrail ' /proc/modules || unloaded=$((unloaded + 1))
