@@ -14,7 +14,7 @@
 # "make check-all" adds the arm64 tag-based modes and arm64 6.1),
 # PAGETRAIL_VERSIONS (old form: x86_64 versions, used when PAGETRAIL_TARGETS
 # is unset), PAGETRAIL_GUEST_ARGS
-# (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 300),
+# (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 600),
 # PAGETRAIL_GUEST_SMP (vCPUs, default 2),
 # PAGETRAIL_ACCEL (kvm/tcg, default: probe), PAGETRAIL_CACHE.
 set -uo pipefail
@@ -152,7 +152,7 @@ for target in $targets; do
 	glog=$PT_CACHE/logs/$tag.log
 	bash "$PT_TOP/scripts/run-guest.sh" "${qemu_args[@]}" -k "$kdir/$image" \
 		-i "$work/initrd.cpio.gz" -l "$glog" \
-		-t "${PAGETRAIL_GUEST_TIMEOUT:-300}" -s "${PAGETRAIL_GUEST_SMP:-2}" \
+		-t "${PAGETRAIL_GUEST_TIMEOUT:-600}" -s "${PAGETRAIL_GUEST_SMP:-2}" \
 		-a "${PAGETRAIL_GUEST_ARGS:-}" || true
 	logs+=("$glog")
 done
