@@ -1,5 +1,6 @@
 #!/bin/sh
 # The test bed itself: a KASAN use-after-free from pt_trigger.ko must show up.
+# pagetrail-guest: triggers-kasan-reports
 . /tests/guest/lib.sh
 
 if ! insmod_ko pt_trigger; then

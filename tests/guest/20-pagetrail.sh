@@ -1,5 +1,6 @@
 #!/bin/sh
 # pagetrail in a KASAN guest: load-time self-test, annotated KASAN reports
+# pagetrail-guest: triggers-kasan-reports
 # for every page bug in pt_cases.ko, debugfs lookup, parameters, reload.
 . /tests/guest/lib.sh
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Reports for addresses with no page behind them: a wild pointer and a
+# pagetrail-guest: triggers-kasan-reports
 # vmalloc guard page. pagetrail prints one "no page" line naming the
 # address and nothing else, and the report path does not fault.
 . /tests/guest/lib.sh
