@@ -292,7 +292,7 @@ int main(int argc, char **argv)
 			       sum.bad_errno, *err ? ": " : "", err);
 		ksft_test_result(sum.writes > 0 && !sum.good_refused &&
 				 !sum.bad_accepted && !sum.bad_errno,
-				 "%s: %ld malformed and random writes refused with EINVAL/ERANGE, good ones accepted\n",
+				 "%s: %ld writes: malformed ones refused with EINVAL/ERANGE, good ones accepted\n",
 				 targets[i].name, sum.writes);
 	}
 
