@@ -14,6 +14,7 @@
  * per block (an order-3 block or a folio is one), one per bulk page.
  */
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
@@ -117,7 +118,15 @@ static int pt_stress_thread(void *arg)
 		default:
 			pt_folio_batch(i);
 		}
-		if (!(i % 16))
+		/*
+		 * Sleep now and then, as real allocating threads do: under
+		 * CONFIG_PREEMPT cond_resched() is a no-op, and a thread that
+		 * never switches voluntarily holds back every RCU-tasks grace
+		 * period, hence every ftrace (un)registration, hence rmmod.
+		 */
+		if (!(i % 256))
+			usleep_range(50, 100);
+		else if (!(i % 16))
 			cond_resched();
 		i++;
 	}
