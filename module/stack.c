@@ -41,7 +41,6 @@ struct pt_cpu_buf {
 /* Too big for a module's static per-CPU area: allocated at load. */
 static struct pt_cpu_buf __percpu *pt_cpu_buf;
 
-
 /*
  * Functions whose frames sit between the hook and the allocation API.
  * Compared by name once per return address (see pt_frame_internal()).
