@@ -38,6 +38,7 @@ struct pt_cpu_buf {
 	struct pt_last last[PT_CONTEXTS][2];
 	char sym[PT_CONTEXTS][KSYM_SYMBOL_LEN];
 };
+
 /* Too big for a module's static per-CPU area: allocated at load. */
 static struct pt_cpu_buf __percpu *pt_cpu_buf;
 
