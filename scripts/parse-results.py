@@ -64,6 +64,12 @@ def parse_log(path):
                 desc = re.sub(r'\s+#.*$', '', desc)
                 results.append(Result('FAIL' if m.group(1) else 'PASS',
                                       label, desc))
+            # The serial console interleaves: a span marker printed by
+            # the kernel can land inside a TAP line.
+            for mb in BEGIN_RE.finditer(line):
+                open_spans[mb.group(1)] = False
+            for me in END_RE.finditer(line):
+                open_spans.pop(me.group(1), None)
             continue
         if line.startswith('#') or line.startswith('qemu: '):
             continue
