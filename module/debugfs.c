@@ -49,7 +49,7 @@ static int pt_hooks_file_show(struct seq_file *m, void *v)
 	pt_hooks_show(m);
 	seq_printf(m, "report: tracepoint:error_report_end %s\n",
 		   pt_report_attached ? "attached" : "not attached");
-	seq_printf(m, "vmalloc: kprobe:vfree %s\n",
+	seq_printf(m, "vmalloc: ftrace:vfree %s\n",
 		   pt_vfree_attached ? "attached" : "not attached");
 	return 0;
 }

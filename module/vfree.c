@@ -6,12 +6,13 @@
  * which virtual page, so a report can still find the page's stacks.
  */
 #include <linux/atomic.h>
+#include <linux/ftrace.h>
 #include <linux/kasan.h>
-#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
 #include "pagetrail.h"
+#include "compat.h"
 
 #define PT_VFREE_RING	2048	/* pages remembered: 32 KiB */
 #define PT_VFREE_MAX	256	/* pages remembered per vfree() */
@@ -23,7 +24,7 @@ struct pt_vfree_slot {
 
 static struct pt_vfree_slot pt_vfree_ring[PT_VFREE_RING];
 static atomic_t pt_vfree_next;
-static struct kprobe pt_vfree_kp;
+static struct ftrace_ops pt_vfree_ops;
 bool pt_vfree_attached;
 
 static void pt_vfree_remember(unsigned long vaddr, unsigned long pfn)
@@ -40,24 +41,19 @@ static void pt_vfree_remember(unsigned long vaddr, unsigned long pfn)
 	WRITE_ONCE(s->vaddr, vaddr);
 }
 
-/*
- * vfree(addr): the area is still mapped and ends at its guard page. A
- * kprobe, not an ftrace_ops of our own: an ftrace_ops living in module
- * memory was still being called after rmmod under load on a PREEMPT
- * kernel (RIP 0 in "make stress"); kprobes use the kernel's own ops, and
- * their handlers run with preemption off, which unregister_kprobe() waits
- * out.
- */
-static int pt_vfree_pre(struct kprobe *p, struct pt_regs *regs)
+/* vfree(addr): the area is still mapped and ends at its guard page. */
+static void notrace pt_vfree_entry(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
 {
-	unsigned long addr = regs_get_kernel_argument(regs, 0);
+	unsigned long addr = pt_ftrace_arg(fregs, 0);
 	struct page *page;
 	int i;
 
 	/* In interrupt, vfree() defers to a worker which calls us again. */
 	if (!pt_recording() || !is_vmalloc_addr((void *)addr) ||
 	    in_interrupt())
-		return 0;
+		return;
 	/* Tag-based KASAN hands out tagged pointers; lookups are untagged. */
 	addr = (unsigned long)kasan_reset_tag((void *)addr) & PAGE_MASK;
 	for (i = 0; i < PT_VFREE_MAX; i++, addr += PAGE_SIZE) {
@@ -66,7 +62,6 @@ static int pt_vfree_pre(struct kprobe *p, struct pt_regs *regs)
 			break;
 		pt_vfree_remember(addr, page_to_pfn(page));
 	}
-	return 0;
 }
 
 /* The pfn that backed vmalloc address @addr when it was last vfree'd. */
@@ -97,9 +92,14 @@ int pt_vfree_init(void)
 {
 	int ret;
 
-	pt_vfree_kp.symbol_name = "vfree";
-	pt_vfree_kp.pre_handler = pt_vfree_pre;
-	ret = register_kprobe(&pt_vfree_kp);
+	pt_vfree_ops.func = pt_vfree_entry;
+	pt_vfree_ops.flags = PT_FTRACE_FLAGS;
+	ret = ftrace_set_filter(&pt_vfree_ops, (unsigned char *)"vfree",
+				strlen("vfree"), 1);
+	if (!ret)
+		ret = register_ftrace_function(&pt_vfree_ops);
+	if (ret)
+		ftrace_free_filter(&pt_vfree_ops);
 	pt_vfree_attached = !ret;
 	return ret;
 }
@@ -108,6 +108,7 @@ void pt_vfree_exit(void)
 {
 	if (!pt_vfree_attached)
 		return;
-	unregister_kprobe(&pt_vfree_kp);
+	unregister_ftrace_function(&pt_vfree_ops);
+	ftrace_free_filter(&pt_vfree_ops);
 	pt_vfree_attached = false;
 }
