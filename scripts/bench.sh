@@ -29,7 +29,7 @@ configs=${PAGETRAIL_BENCH_CONFIGS:-baseline both last page_owner}
 
 log "bench: installing what is missing (apt)"
 bash "$PT_TOP/scripts/deps.sh"
-log "bench: kernel $ver (cached after the first build, about 3 minutes cold)"
+log "bench: kernel $ver (cached after the first build; 4 to 8 minutes cold on 2 cores)"
 kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch")
 
 work=$PT_CACHE/work/bench-$ver-$arch

@@ -10,7 +10,7 @@ arch=x86_64
 
 log "demo: installing what is missing (apt)"
 bash "$PT_TOP/scripts/deps.sh"
-log "demo: kernel $ver (cached after the first build, about 3 minutes cold)"
+log "demo: kernel $ver (cached after the first build; 4 to 8 minutes cold on 2 cores)"
 kdir=$(bash "$PT_TOP/scripts/build-kernel.sh" "$ver" "$arch")
 
 work=$PT_CACHE/work/demo-$ver-$arch
