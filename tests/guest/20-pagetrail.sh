@@ -1,7 +1,7 @@
 #!/bin/sh
 # pagetrail in a KASAN guest: load-time self-test, annotated KASAN reports
-# pagetrail-guest: triggers-kasan-reports
 # for every page bug in pt_cases.ko, debugfs lookup, parameters, reload.
+# pagetrail-guest: triggers-kasan-reports
 . /tests/guest/lib.sh
 
 PT=/sys/kernel/debug/pagetrail
