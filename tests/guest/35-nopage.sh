@@ -1,8 +1,8 @@
 #!/bin/sh
 # Reports for addresses with no page behind them: a wild pointer and a
-# pagetrail-guest: triggers-kasan-reports
 # vmalloc guard page. pagetrail prints one "no page" line naming the
 # address and nothing else, and the report path does not fault.
+# pagetrail-guest: triggers-kasan-reports
 . /tests/guest/lib.sh
 
 RUN=/sys/kernel/debug/pt_cases/run
