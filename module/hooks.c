@@ -136,7 +136,7 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!pt_recording() || !nr || !pt_enter())
 		return 0;
-	h = pt_capture(PT_ALLOC, &pt_hint_bulk, c->gfp, pt_bulk_func);
+	h = pt_capture(&pt_hint_bulk, c->gfp, pt_bulk_func);
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
 			pt_bulk_store(c->array[i], h);

@@ -94,8 +94,7 @@ unsigned int pt_table_entry_size(void);
 int pt_stack_init(void);
 void pt_stack_exit(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
-depot_stack_handle_t pt_capture_finish(enum pt_kind kind,
-				       unsigned int *trim_hint, unsigned int n,
+depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 				       gfp_t gfp, unsigned long api_frame);
 bool pt_enter(void);
 void pt_leave(void);
@@ -140,14 +139,13 @@ static inline bool pt_recording(void)
  * unwinder and the allocator costs an unwind step on every event.
  */
 static __always_inline depot_stack_handle_t
-pt_capture(enum pt_kind kind, unsigned int *trim_hint, gfp_t gfp,
-	   unsigned long api_frame)
+pt_capture(unsigned int *trim_hint, gfp_t gfp, unsigned long api_frame)
 {
 	unsigned int len;
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
-	return pt_capture_finish(kind, trim_hint, stack_trace_save(e, len, 0),
-				 gfp, api_frame);
+	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
+				 api_frame);
 }
 
 /* The common path of every single-page hook. */
@@ -157,7 +155,7 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 {
 	if (!pt_recording() || !page || !pt_enter())
 		return;
-	pt_store(page, order, kind, pt_capture(kind, trim_hint, gfp, 0));
+	pt_store(page, order, kind, pt_capture(trim_hint, gfp, 0));
 	pt_leave();
 }
 

@@ -25,21 +25,13 @@
 #define PT_TRIM_SLACK	16
 #define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
 
-/* The last stack stored, per context and kind: a repeat skips stackdepot. */
-struct pt_last {
-	unsigned int nr;
-	depot_stack_handle_t handle;
-	unsigned long entries[PT_MAX_DEPTH];
-};
-
 struct pt_cpu_buf {
 	int busy[PT_CONTEXTS];
 	unsigned long entries[PT_CONTEXTS][PT_MAX_DEPTH + PT_TRIM_SLACK];
-	struct pt_last last[PT_CONTEXTS][2];
 	char sym[PT_CONTEXTS][KSYM_SYMBOL_LEN];
 };
 
-/* Too big for a module's static per-CPU area: allocated at load. */
+/* ~5 KiB per CPU: too much for the 8 KiB static per-CPU area modules share. */
 static struct pt_cpu_buf __percpu *pt_cpu_buf;
 
 /*
@@ -171,7 +163,6 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 
 /**
  * pt_capture_finish - trim an unwound stack and store it in stackdepot
- * @kind: PT_ALLOC or PT_FREE
  * @trim_hint: the calling hook's hint, see pt_capture_buf()
  * @n: frames pt_capture() unwound into pt_capture_buf()
  * @gfp: what stackdepot may use to grow its pool
@@ -181,14 +172,12 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
  * Must be called between pt_enter() and pt_leave(). Returns the handle, or
  * 0 if stackdepot could not store the stack.
  */
-depot_stack_handle_t pt_capture_finish(enum pt_kind kind,
-				       unsigned int *trim_hint, unsigned int n,
+depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 				       gfp_t gfp, unsigned long api_frame)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = interrupt_context_level();
 	unsigned long *e = b->entries[ctx];
-	struct pt_last *last = &b->last[ctx][kind];
 	unsigned int first;
 	depot_stack_handle_t h;
 
@@ -203,20 +192,12 @@ depot_stack_handle_t pt_capture_finish(enum pt_kind kind,
 	n = min(n + 1 - first, pt_depth);
 	if (!n)
 		return 0;
-	if (last->handle && last->nr == n &&
-	    !memcmp(last->entries, e + first, n * sizeof(*e)))
-		return last->handle;
 	/* Never allocate with reclaim: we may sit under the caller's locks. */
 	gfp = (gfp & (GFP_KERNEL | GFP_ATOMIC) & ~__GFP_DIRECT_RECLAIM) |
 	      __GFP_NOWARN;
 	h = pt_depot_save(e + first, n, gfp, true);
-	if (!h) {
+	if (!h)
 		pt_count(no_stack);
-		return 0;
-	}
-	last->nr = n;
-	last->handle = h;
-	memcpy(last->entries, e + first, n * sizeof(*e));
 	return h;
 }
 
