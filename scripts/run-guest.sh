@@ -53,11 +53,31 @@ base="console=$console panic=-1 kasan_multi_shot loglevel=7"
 [ "$arch" != x86_64 ] || base="$base reboot=t"
 base="$base printk.devkmsg=on log_buf_len=4M"
 
+# tcg_threads: "single" for x86_64 guests, "multi" otherwise;
+# PAGETRAIL_TCG_THREAD overrides. Multi-threaded TCG (QEMU 7.2) can keep
+# running a stale translation of x86 code that another vCPU has just
+# rewritten: after ftrace rewrote a call site from int3 back to a NOP, both
+# vCPUs still trapped on the int3, poke_int3_handler() had nothing to claim,
+# and kprobes took it for its (ftrace-based, never int3-armed) kretprobe and
+# single-stepped to address 0. Real CPUs serialize on text_poke_sync()'s
+# IPI; round-robin TCG runs one vCPU at a time and cannot see stale code.
+# arm64 patches single instructions (no int3 intermediate state), so its
+# guests keep true parallelism.
+tcg_threads() {
+	if [ -n "${PAGETRAIL_TCG_THREAD:-}" ]; then
+		echo "$PAGETRAIL_TCG_THREAD"
+	elif [ "$arch" = x86_64 ]; then
+		echo single
+	else
+		echo multi
+	fi
+}
+
 # qemu_boot ACCEL TIMEOUT LOG KERNEL INITRD CMDLINE: returns the timeout(1)
 # status (124 on timeout).
 qemu_boot() {
-	local accel=$1 t=$2 lf=$3 k=$4 i=$5 cmd=$6 cpu=max acc=(-accel tcg,thread=multi)
-	local mach=()
+	local accel=$1 t=$2 lf=$3 k=$4 i=$5 cmd=$6 cpu=max
+	local mach=() acc=(-accel "tcg,thread=$(tcg_threads)")
 	[ -z "$machine" ] || mach=(-M "$machine")
 	# pauth-impdef: QEMU's own pointer-auth hash, much faster under TCG
 	# than the architected QARMA; the guest cannot tell the difference.
@@ -115,7 +135,9 @@ if [ -n "$icount" ]; then
 else
 	accel=$(pick_accel "$kernel")
 fi
-log "guest: booting $(basename "$kernel") ($accel, smp $smp, $mem, timeout ${tmo}s) -> $logf"
+shown=$accel
+[ "$accel" != tcg ] || shown="tcg thread=$(tcg_threads)"
+log "guest: booting $(basename "$kernel") ($shown, smp $smp, $mem, timeout ${tmo}s) -> $logf"
 start=$(date +%s)
 rc=0
 qemu_boot "$accel" "$tmo" "$logf" "$kernel" "$initrd" "$base $extra" || rc=$?
