@@ -59,9 +59,28 @@ static unsigned int pt_hint_ft_alloc = PT_TRIM_HINT_INIT;
 static unsigned int pt_hint_ft_free = PT_TRIM_HINT_INIT;
 static unsigned int pt_hint_bulk = PT_TRIM_HINT_INIT;
 
+/*
+ * When the bulk allocator falls back to __alloc_pages() for one page,
+ * mm_page_alloc records that page inside the bulk call. pt_tp_alloc()
+ * leaves every order-0 page it sees here, per CPU and context, so that
+ * pt_bulk_ret() can tell that page from those taken off the per-cpu lists.
+ */
+struct pt_tp_last {
+	struct task_struct *task;
+	unsigned long pfn;
+};
+static DEFINE_PER_CPU(struct pt_tp_last[PT_CONTEXTS], pt_tp_last);
+
 static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 			gfp_t gfp, int migratetype)
 {
+	if (page && !order) {
+		struct pt_tp_last *l =
+			this_cpu_ptr(&pt_tp_last[interrupt_context_level()]);
+
+		l->task = current;
+		l->pfn = page_to_pfn(page);
+	}
 	pt_record(page, order, gfp, PT_ALLOC, &pt_hint_tp_alloc);
 }
 
@@ -107,19 +126,18 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->first = 0;
 	while (c->array && c->first < c->nr_pages && c->array[c->first])
 		c->first++;
+	/* Forget pages this task allocated before the call. */
+	this_cpu_ptr(&pt_tp_last[interrupt_context_level()])->task = NULL;
 	return 0;
 }
 
-/*
- * When the bulk allocator falls back to __alloc_pages(), mm_page_alloc has
- * recorded the page already: its latest event is an allocation. Any other
- * page the bulk call returns comes off a free list.
- */
-static void pt_bulk_store(struct page *page, depot_stack_handle_t h)
+/* @fallback: the pfn mm_page_alloc recorded during the call, if any. */
+static void pt_bulk_store(struct page *page, depot_stack_handle_t h,
+			  unsigned long fallback)
 {
 	if (!page)
 		return;
-	if (pt_table_allocated(page_to_pfn(page))) {
+	if (page_to_pfn(page) == fallback) {
 		pt_count(dedup);
 		return;
 	}
@@ -130,23 +148,33 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
 	unsigned long nr = regs_return_value(regs);
+	unsigned long fallback = ULONG_MAX;
+	struct pt_tp_last *l;
 	depot_stack_handle_t h;
 	struct page *page;
 	unsigned long i;
 
 	if (!pt_recording() || !nr || !pt_enter())
 		return 0;
+	/*
+	 * If the task slept in the fallback and woke on another CPU, the
+	 * entry here predates the call: the fallback page is then recorded
+	 * twice, which is harmless.
+	 */
+	l = this_cpu_ptr(&pt_tp_last[interrupt_context_level()]);
+	if (l->task == current)
+		fallback = l->pfn;
 	h = pt_capture(&pt_hint_bulk, c->gfp, pt_bulk_func);
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
-			pt_bulk_store(c->array[i], h);
+			pt_bulk_store(c->array[i], h, fallback);
 	} else if (c->list) {
 		/* New pages are added at the head; nr counts only those. */
 		i = 0;
 		list_for_each_entry(page, c->list, lru) {
 			if (i++ >= nr)
 				break;
-			pt_bulk_store(page, h);
+			pt_bulk_store(page, h, fallback);
 		}
 	}
 	pt_leave();

@@ -82,7 +82,6 @@ void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
 bool pt_table_covers(unsigned long pfn);
-bool pt_table_allocated(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
 unsigned long pt_table_dir_bytes(void);
@@ -91,6 +90,7 @@ unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);
 
 /* stack.c */
+#define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
 int pt_stack_init(void);
 void pt_stack_exit(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);

@@ -23,7 +23,6 @@
 
 /* Frames above the allocation API we may have to drop: hook + internals. */
 #define PT_TRIM_SLACK	16
-#define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
 
 struct pt_cpu_buf {
 	int busy[PT_CONTEXTS];

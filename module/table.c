@@ -143,14 +143,6 @@ void pt_table_record(unsigned long pfn, unsigned int order,
 	}
 }
 
-/* Is the latest recorded event of @pfn an allocation? Hot path. */
-bool pt_table_allocated(unsigned long pfn)
-{
-	u32 *s = pt_slot(pfn);
-
-	return s && (READ_ONCE(s[0]) & PT_REC_LATEST);
-}
-
 bool pt_table_read(unsigned long pfn, struct pt_view *v)
 {
 	u32 *s;
