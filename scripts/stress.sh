@@ -1,7 +1,7 @@
 #!/bin/bash
 # stress.sh: what "make stress" runs. The whole guest suite on the debug
 # variant of the 6.12 x86_64 kernel (lockdep, atomic-sleep checks, kmemleak,
-# preemption checks, DEBUG_VM), 4 vCPUs, with the long versions of the
+# preemption checks, DEBUG_VM), 2 vCPUs, with the long versions of the
 # reliability tests: a 30 s storm per phase, 200 load/unload cycles during
 # the storm, 10,000 malformed writes. Ends with the counts and the usual
 # "N passed, N failed" line.
@@ -16,7 +16,7 @@ set -uo pipefail
 secs=${PAGETRAIL_STRESS_SECONDS:-30}
 cycles=${PAGETRAIL_STRESS_CYCLES:-200}
 writes=${PAGETRAIL_STRESS_WRITES:-10000}
-smp=${PAGETRAIL_STRESS_SMP:-4}
+smp=${PAGETRAIL_STRESS_SMP:-2}
 target=6.12:x86_64:debug
 t0=$(date +%s)
 PAGETRAIL_TARGETS=$target PAGETRAIL_GUEST_SMP=$smp \
