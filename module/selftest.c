@@ -112,6 +112,19 @@ static void pt_st_bulk(struct pt_selftest_result *r)
 		pt_st_free(pages[i], 0);
 		r->free_ok &= pt_seen_once(pages[i], PT_FREE);
 	}
+	/*
+	 * For one page the bulk allocator calls __alloc_pages(), whose
+	 * mm_page_alloc event the bulk hook must not record a second time.
+	 */
+	pages[0] = NULL;
+	pt_notes_reset();
+	n = alloc_pages_bulk_array(GFP_KERNEL, 1, pages);
+	r->alloc_ok &= n == 1 && pt_seen_once(pages[0], PT_ALLOC);
+	if (n == 1) {
+		pt_notes_reset();
+		pt_st_free(pages[0], 0);
+		r->free_ok &= pt_seen_once(pages[0], PT_FREE);
+	}
 	r->ran = true;
 }
 
