@@ -1,8 +1,10 @@
 #!/bin/bash
 # build-kernel.sh VERSION ARCH [EXTRA-FRAGMENT...]
 #
-# Builds a KASAN test kernel from Debian's linux-source-VERSION package:
-# tinyconfig + scripts/config/ARCH.config + any extra fragments. The build
+# Builds a KASAN test kernel: tinyconfig + scripts/config/mm.config +
+# scripts/config/ARCH.config + any extra fragments. Sources come from
+# Debian's linux-source-VERSION package where Debian has one (6.1, 6.12),
+# otherwise from $PAGETRAIL_KERNEL_SOURCES (see kernel-source.sh). The build
 # tree is cached under $PAGETRAIL_CACHE, keyed by version, arch and a hash of
 # the fragments, and is usable as KDIR for out-of-tree modules. Prints the
 # build directory on stdout; progress goes to stderr.
@@ -12,7 +14,7 @@ set -euo pipefail
 ver=${1:?usage: build-kernel.sh VERSION ARCH [FRAGMENT...]}
 arch=${2:?usage: build-kernel.sh VERSION ARCH [FRAGMENT...]}
 shift 2
-frags=("$PT_TOP/scripts/config/$arch.config" "$@")
+frags=("$PT_TOP/scripts/config/mm.config" "$PT_TOP/scripts/config/$arch.config" "$@")
 for f in "${frags[@]}"; do
 	[ -f "$f" ] || die "no config fragment $f"
 done
@@ -39,18 +41,8 @@ if [ -f "$out/.pagetrail-built" ]; then
 	exit 0
 fi
 
-tarball=/usr/src/linux-source-$ver.tar.xz
-if [ ! -f "$src/.pagetrail-extracted" ]; then
-	if [ ! -f "$tarball" ]; then
-		log "installing linux-source-$ver"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-source-$ver" >&2 ||
-			die "cannot install linux-source-$ver (run apt-get update?)"
-	fi
-	log "extracting $tarball"
-	rm -rf "$src"
-	tar -C "$PT_CACHE/src" -xf "$tarball"
-	touch "$src/.pagetrail-extracted"
-fi
+bash "$PT_TOP/scripts/kernel-source.sh" "$ver" >/dev/null ||
+	die "kernel $ver: no source tree"
 
 log "kernel $ver/$arch: configuring in $out"
 mkdir -p "$out"

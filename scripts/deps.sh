@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod dkms
 	busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12
-	python3 xz-utils
+	python3 xz-utils file
 	# arm64 targets: cross compiler (+ libc for the static guest tools) and
 	# QEMU; the arm64 busybox comes from scripts/busybox.sh.
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
@@ -24,4 +24,5 @@ fi
 log "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
-apt-get install -y -qq "${missing[@]}" >&2
+# Without recommends: qemu would bring GTK, GStreamer and friends.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
