@@ -40,6 +40,9 @@ static int pt_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "nmi_skips: %lu\n", s.nmi);
 	seq_printf(m, "dedup_skips: %lu\n", s.dedup);
 	seq_printf(m, "untracked_pfn: %lu\n", s.untracked);
+	seq_printf(m, "depot_nolock_failures: %lu\n", s.depot_nolock_failed);
+	seq_printf(m, "depot_topups: %lu\n", s.depot_topups);
+	seq_printf(m, "depot_nolock_save: %s\n", pt_stack_nolock_via());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pt_stats);
@@ -47,10 +50,10 @@ DEFINE_SHOW_ATTRIBUTE(pt_stats);
 static int pt_hooks_file_show(struct seq_file *m, void *v)
 {
 	pt_hooks_show(m);
-	seq_printf(m, "report: tracepoint:error_report_end %s\n",
-		   pt_report_attached ? "attached" : "not attached");
-	seq_printf(m, "vmalloc: ftrace:vfree %s\n",
-		   pt_vfree_attached ? "attached" : "not attached");
+	seq_puts(m, "report: ");
+	pt_hook_show(m, &pt_report_hook);
+	seq_puts(m, "vmalloc: ");
+	pt_hook_show(m, &pt_vfree_hook);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pt_hooks_file);

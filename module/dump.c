@@ -17,28 +17,27 @@
 
 #include "pagetrail.h"
 
-/* The record of the allocation that holds @pfn now, or 0. */
-static u32 pt_alloc_rec(unsigned long pfn)
+/* The allocation that holds @pfn now: false if the page is free. */
+static bool pt_alloc_event(unsigned long pfn, struct pt_event *e)
 {
 	struct pt_view v;
 
-	if (!pt_table_read(pfn, &v))
-		return 0;
-	if (pt_mode == PT_MODE_LAST)
-		return (v.last & PT_REC_LATEST) ? v.last : 0;
-	return (v.alloc & PT_REC_LATEST) ? v.alloc : 0;
+	if (!pt_table_read(pfn, &v) || !v.allocated)
+		return false;
+	*e = v.alloc;
+	return true;
 }
 
 /* Next block head at or after *pfn with an allocation record. */
-static bool pt_next_block(unsigned long *pfn, u32 *rec)
+static bool pt_next_block(unsigned long *pfn, struct pt_event *e)
 {
 	unsigned long end = pt_table_end_pfn();
 
 	for (; *pfn < end; (*pfn)++) {
 		if (!(*pfn & (PAGES_PER_SECTION - 1)))
 			cond_resched();
-		*rec = pt_alloc_rec(*pfn);
-		if (*rec && !(*pfn & ((1UL << pt_rec_order(*rec)) - 1)))
+		if (pt_alloc_event(*pfn, e) &&
+		    !(*pfn & ((1UL << e->order) - 1)))
 			return true;
 	}
 	return false;
@@ -47,9 +46,9 @@ static bool pt_next_block(unsigned long *pfn, u32 *rec)
 static void *pt_dump_start(struct seq_file *m, loff_t *pos)
 {
 	unsigned long pfn = *pos;
-	u32 rec;
+	struct pt_event e;
 
-	if (!pt_next_block(&pfn, &rec))
+	if (!pt_next_block(&pfn, &e))
 		return NULL;
 	*pos = pfn;
 	return pos;
@@ -58,10 +57,10 @@ static void *pt_dump_start(struct seq_file *m, loff_t *pos)
 static void *pt_dump_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	unsigned long pfn = *pos;
-	u32 rec = pt_alloc_rec(pfn);
+	struct pt_event e;
 
-	pfn += rec ? 1UL << pt_rec_order(rec) : 1;
-	if (!pt_next_block(&pfn, &rec)) {
+	pfn += pt_alloc_event(pfn, &e) ? 1UL << e.order : 1;
+	if (!pt_next_block(&pfn, &e)) {
 		*pos = pfn;
 		return NULL;
 	}
@@ -81,22 +80,15 @@ static void pt_dump_stop(struct seq_file *m, void *v)
 static int pt_dump_show(struct seq_file *m, void *v)
 {
 	unsigned long pfn = *(loff_t *)v;
-	u32 rec = pt_alloc_rec(pfn);
-	depot_stack_handle_t h = pt_rec_handle(rec);
-	unsigned long *entries;
-	unsigned int i, n;
+	struct pt_event e;
 
-	if (!rec)
+	if (!pt_alloc_event(pfn, &e))
 		return 0;
 	seq_printf(m, "Page allocated via order %d, mask 0x0(), pid 0, tgid 0 (pagetrail), ts 0 ns\n",
-		   pt_rec_order(rec));
+		   e.order);
 	seq_printf(m, "PFN 0x%lx type Unknown Block %lu type Unknown Flags %pGp\n",
 		   pfn, pfn >> pageblock_order, &pfn_to_page(pfn)->flags);
-	n = h ? stack_depot_fetch(h, &entries) : 0;
-	for (i = 0; i < n; i++)
-		seq_printf(m, " %pS\n", (void *)entries[i]);
-	if (!n)
-		seq_puts(m, " (no stack)\n");
+	pt_print_stack(m, e.handle);
 	seq_putc(m, '\n');
 	return 0;
 }
@@ -132,13 +124,13 @@ static int pt_top_show(struct seq_file *m, void *v)
 	unsigned long pfn = 0, total = 0, lost = 0;
 	struct pt_top_slot *t;
 	unsigned int i, j, n;
-	u32 rec;
+	struct pt_event e;
 
 	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	while (pt_next_block(&pfn, &rec)) {
-		u32 h = pt_rec_handle(rec), pages = 1U << pt_rec_order(rec);
+	while (pt_next_block(&pfn, &e)) {
+		u32 h = e.handle, pages = 1U << e.order;
 
 		total += pages;
 		pfn += pages;
@@ -160,15 +152,8 @@ static int pt_top_show(struct seq_file *m, void *v)
 	seq_printf(m, "%lu allocated pages with a record; top %u stacks:\n",
 		   total, n);
 	for (i = 0; i < n && t[i].pages; i++) {
-		unsigned long *entries;
-		unsigned int k, nr;
-
 		seq_printf(m, "\n%u pages:\n", t[i].pages);
-		nr = t[i].handle ? stack_depot_fetch(t[i].handle, &entries) : 0;
-		for (k = 0; k < nr; k++)
-			seq_printf(m, " %pS\n", (void *)entries[k]);
-		if (!nr)
-			seq_puts(m, " (no stack)\n");
+		pt_print_stack(m, t[i].handle);
 	}
 	if (lost)
 		seq_printf(m, "\n%lu pages not counted: too many distinct stacks\n",

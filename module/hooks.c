@@ -17,23 +17,6 @@
 #include "pagetrail.h"
 #include "compat.h"
 
-enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
-
-struct pt_hook {
-	enum pt_hook_type type;
-	const char *target;
-	void *probe;			/* tracepoint probe */
-	ftrace_func_t ftrace_func;
-	kretprobe_handler_t entry, ret;
-	size_t data_size;
-
-	struct tracepoint *tp;
-	struct ftrace_ops ops;
-	struct kretprobe rp;
-	bool attached;
-	int err;
-};
-
 struct pt_hook_set {
 	const char *name;
 	struct pt_hook *hooks[3];
@@ -76,7 +59,7 @@ static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 {
 	if (page && !order) {
 		struct pt_tp_last *l =
-			this_cpu_ptr(&pt_tp_last[interrupt_context_level()]);
+			this_cpu_ptr(&pt_tp_last[pt_context_level()]);
 
 		l->task = current;
 		l->pfn = page_to_pfn(page);
@@ -86,7 +69,7 @@ static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 
 static void pt_tp_free(void *data, struct page *page, unsigned int order)
 {
-	pt_record(page, order, GFP_NOWAIT, PT_FREE, &pt_hint_tp_free);
+	pt_record(page, order, 0, PT_FREE, &pt_hint_tp_free);
 }
 
 /* prep_new_page(page, order, gfp, alloc_flags), post_alloc_hook(page, order, gfp) */
@@ -98,12 +81,12 @@ static void notrace pt_ft_alloc(unsigned long ip, unsigned long parent_ip,
 		  &pt_hint_ft_alloc);
 }
 
-/* __free_pages_ok(page, order, fpi), free_unref_page(page, order) */
+/* __free_pages_ok(page, order, fpi), free_unref_page/free_frozen_pages(page, order) */
 static void notrace pt_ft_free(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), GFP_NOWAIT, PT_FREE, &pt_hint_ft_free);
+		  pt_ftrace_arg(fregs, 1), 0, PT_FREE, &pt_hint_ft_free);
 }
 
 /* The bulk allocator fills a list or an array; record what it added. */
@@ -120,14 +103,16 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
 
 	c->gfp = regs_get_kernel_argument(regs, 0);
-	c->nr_pages = regs_get_kernel_argument(regs, 3);
-	c->list = (struct list_head *)regs_get_kernel_argument(regs, 4);
-	c->array = (struct page **)regs_get_kernel_argument(regs, 5);
+	c->nr_pages = regs_get_kernel_argument(regs, PT_BULK_ARG_NR);
+	c->list = PT_BULK_ARG_LIST < 0 ? NULL : (struct list_head *)
+		  regs_get_kernel_argument(regs, PT_BULK_ARG_LIST);
+	c->array = (struct page **)
+		   regs_get_kernel_argument(regs, PT_BULK_ARG_ARRAY);
 	c->first = 0;
 	while (c->array && c->first < c->nr_pages && c->array[c->first])
 		c->first++;
 	/* Forget pages this task allocated before the call. */
-	this_cpu_ptr(&pt_tp_last[interrupt_context_level()])->task = NULL;
+	this_cpu_ptr(&pt_tp_last[pt_context_level()])->task = NULL;
 	return 0;
 }
 
@@ -161,10 +146,10 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * entry here predates the call: the fallback page is then recorded
 	 * twice, which is harmless.
 	 */
-	l = this_cpu_ptr(&pt_tp_last[interrupt_context_level()]);
+	l = this_cpu_ptr(&pt_tp_last[pt_context_level()]);
 	if (l->task == current)
 		fallback = l->pfn;
-	h = pt_capture(&pt_hint_bulk, c->gfp, pt_bulk_func);
+	h = pt_capture(&pt_hint_bulk, c->gfp, PT_ALLOC, pt_bulk_func);
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
 			pt_bulk_store(c->array[i], h, fallback);
@@ -181,17 +166,15 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-#define TP(t, fn)	{ .type = PT_HOOK_TRACEPOINT, .target = t, .probe = fn }
-#define FT(t, fn)	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = fn }
-
-static struct pt_hook pt_h_tp_alloc = TP("mm_page_alloc", pt_tp_alloc);
-static struct pt_hook pt_h_tp_free = TP("mm_page_free", pt_tp_free);
-static struct pt_hook pt_h_ft_prep = FT("prep_new_page", pt_ft_alloc);
-static struct pt_hook pt_h_ft_post = FT("post_alloc_hook", pt_ft_alloc);
-static struct pt_hook pt_h_ft_free_ok = FT("__free_pages_ok", pt_ft_free);
-static struct pt_hook pt_h_ft_free_unref = FT("free_unref_page", pt_ft_free);
+static struct pt_hook pt_h_tp_alloc = PT_TP_HOOK("mm_page_alloc", pt_tp_alloc);
+static struct pt_hook pt_h_tp_free = PT_TP_HOOK("mm_page_free", pt_tp_free);
+static struct pt_hook pt_h_ft_prep = PT_FT_HOOK("prep_new_page", pt_ft_alloc);
+static struct pt_hook pt_h_ft_post = PT_FT_HOOK("post_alloc_hook", pt_ft_alloc);
+static struct pt_hook pt_h_ft_free_ok = PT_FT_HOOK("__free_pages_ok", pt_ft_free);
+static struct pt_hook pt_h_ft_free_unref = PT_FT_HOOK(PT_FREE_UNREF_FUNC,
+						      pt_ft_free);
 static struct pt_hook pt_h_kr_bulk = {
-	.type = PT_HOOK_KRETPROBE, .target = PT_BULK_FUNC,
+	.type = PT_HOOK_KRETPROBE, .target = PT_BULK_FUNC_NAME,
 	.entry = pt_bulk_entry, .ret = pt_bulk_ret,
 	.data_size = sizeof(struct pt_bulk_call),
 };
@@ -207,7 +190,7 @@ static struct pt_hook_set pt_alloc_sets[] = {
 static struct pt_hook_set pt_free_sets[] = {
 	/* free_pages_prepare() emits it on every free path; it is cheapest. */
 	{ "tracepoint mm_page_free", { &pt_h_tp_free } },
-	{ "ftrace __free_pages_ok + free_unref_page",
+	{ "ftrace __free_pages_ok + " PT_FREE_UNREF_FUNC,
 	  { &pt_h_ft_free_ok, &pt_h_ft_free_unref } },
 };
 
@@ -224,45 +207,92 @@ static void pt_find_tp(struct tracepoint *tp, void *priv)
 		h->tp = tp;
 }
 
-struct tracepoint *pt_find_tracepoint(const char *name)
+static int pt_tp_attach(struct pt_hook *h)
 {
-	struct pt_hook h = { .target = name };
-
-	for_each_kernel_tracepoint(pt_find_tp, &h);
-	return h.tp;
+	if (!pt_have(for_each_kernel_tracepoint)) {
+		h->why = "for_each_kernel_tracepoint is not exported";
+		return -EOPNOTSUPP;
+	}
+	h->tp = NULL;
+	pt_opt.for_each_kernel_tracepoint(pt_find_tp, h);
+	if (!h->tp) {
+		h->why = "no such tracepoint";
+		return -ENOENT;
+	}
+	return tracepoint_probe_register(h->tp, h->probe, NULL);
 }
 
-static int pt_hook_attach(struct pt_hook *h)
+static int pt_ft_attach(struct pt_hook *h)
+{
+#ifdef CONFIG_DYNAMIC_FTRACE
+	int ret;
+
+	if (!pt_have(register_ftrace_function) ||
+	    !pt_have(unregister_ftrace_function) ||
+	    !pt_have(ftrace_set_filter) || !pt_have(ftrace_free_filter)) {
+		h->why = "ftrace registration is not exported";
+		return -EOPNOTSUPP;
+	}
+	memset(&h->ops, 0, sizeof(h->ops));
+	h->ops.func = h->ftrace_func;
+	h->ops.flags = PT_FTRACE_FLAGS;
+	ret = pt_opt.ftrace_set_filter(&h->ops, (unsigned char *)h->target,
+				       strlen(h->target), 1);
+	if (!ret)
+		ret = pt_opt.register_ftrace_function(&h->ops);
+	if (ret)
+		pt_opt.ftrace_free_filter(&h->ops);
+	return ret;
+#else
+	h->why = "no CONFIG_DYNAMIC_FTRACE";
+	return -EOPNOTSUPP;
+#endif
+}
+
+static int pt_kr_attach(struct pt_hook *h)
 {
 	int ret;
 
+	if (!PT_BULK_LAYOUT_KNOWN) {
+		h->why = "unknown argument layout of " PT_BULK_FUNC_NAME;
+		return -EOPNOTSUPP;
+	}
+	memset(&h->rp, 0, sizeof(h->rp));
+	h->rp.kp.symbol_name = h->target;
+	h->rp.entry_handler = h->entry;
+	h->rp.handler = h->ret;
+	h->rp.data_size = h->data_size;
+	h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
+	ret = register_kretprobe(&h->rp);
+	if (!ret)
+		pt_bulk_func = (unsigned long)h->rp.kp.addr;
+	return ret;
+}
+
+/**
+ * pt_hook_attach - attach one hook, whatever its kind
+ * @h: the hook
+ *
+ * Records the outcome in @h for the "hooks" file: h->err, and h->why when
+ * the running kernel cannot offer what the hook needs.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 or a negative errno.
+ */
+int pt_hook_attach(struct pt_hook *h)
+{
+	int ret;
+
+	h->why = NULL;
 	switch (h->type) {
 	case PT_HOOK_TRACEPOINT:
-		h->tp = pt_find_tracepoint(h->target);
-		ret = h->tp ? tracepoint_probe_register(h->tp, h->probe, NULL) :
-			      -ENOENT;
+		ret = pt_tp_attach(h);
 		break;
 	case PT_HOOK_FTRACE:
-		memset(&h->ops, 0, sizeof(h->ops));
-		h->ops.func = h->ftrace_func;
-		h->ops.flags = PT_FTRACE_FLAGS;
-		ret = ftrace_set_filter(&h->ops, (unsigned char *)h->target,
-					strlen(h->target), 1);
-		if (!ret)
-			ret = register_ftrace_function(&h->ops);
-		if (ret)
-			ftrace_free_filter(&h->ops);
+		ret = pt_ft_attach(h);
 		break;
 	case PT_HOOK_KRETPROBE:
-		memset(&h->rp, 0, sizeof(h->rp));
-		h->rp.kp.symbol_name = h->target;
-		h->rp.entry_handler = h->entry;
-		h->rp.handler = h->ret;
-		h->rp.data_size = h->data_size;
-		h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
-		ret = register_kretprobe(&h->rp);
-		if (!ret)
-			pt_bulk_func = (unsigned long)h->rp.kp.addr;
+		ret = pt_kr_attach(h);
 		break;
 	default:
 		ret = -EINVAL;
@@ -272,7 +302,15 @@ static int pt_hook_attach(struct pt_hook *h)
 	return ret;
 }
 
-static void pt_hook_detach(struct pt_hook *h)
+/**
+ * pt_hook_detach - detach a hook attached by pt_hook_attach()
+ * @h: the hook; nothing happens if it is not attached
+ *
+ * Returns once no CPU runs the hook's handler any more.
+ *
+ * Context: Process context; sleeps.
+ */
+void pt_hook_detach(struct pt_hook *h)
 {
 	if (!h->attached)
 		return;
@@ -282,8 +320,10 @@ static void pt_hook_detach(struct pt_hook *h)
 		tracepoint_synchronize_unregister();
 		break;
 	case PT_HOOK_FTRACE:
-		unregister_ftrace_function(&h->ops);
-		ftrace_free_filter(&h->ops);
+#ifdef CONFIG_DYNAMIC_FTRACE
+		pt_opt.unregister_ftrace_function(&h->ops);
+		pt_opt.ftrace_free_filter(&h->ops);
+#endif
 		break;
 	case PT_HOOK_KRETPROBE:
 		unregister_kretprobe(&h->rp);
@@ -410,6 +450,26 @@ static const char *const pt_hook_type_names[] = {
 	[PT_HOOK_KRETPROBE] = "kretprobe",
 };
 
+/**
+ * pt_hook_show - one line about a hook for the "hooks" file
+ * @m: the seq_file
+ * @h: the hook
+ *
+ * Context: Process context.
+ */
+void pt_hook_show(struct seq_file *m, const struct pt_hook *h)
+{
+	seq_printf(m, "%s:%s %s", pt_hook_type_names[h->type], h->target,
+		   h->attached ? "attached" : "detached");
+	if (h->why)
+		seq_printf(m, " (unavailable: %s)", h->why);
+	else if (h->err)
+		seq_printf(m, " (error %d)", h->err);
+	if (h->type == PT_HOOK_KRETPROBE && h->attached)
+		seq_printf(m, " missed=%d", h->rp.nmissed);
+	seq_putc(m, '\n');
+}
+
 void pt_hooks_show(struct seq_file *m)
 {
 	int i, j, k;
@@ -431,16 +491,8 @@ void pt_hooks_show(struct seq_file *m)
 				seq_printf(m, "rejected, misses %s", s->missing);
 			seq_putc(m, '\n');
 			for (k = 0; k < ARRAY_SIZE(s->hooks) && s->hooks[k]; k++) {
-				struct pt_hook *h = s->hooks[k];
-
-				seq_printf(m, "  %s:%s %s", pt_hook_type_names[h->type],
-					   h->target,
-					   h->attached ? "attached" : "detached");
-				if (h->err)
-					seq_printf(m, " (error %d)", h->err);
-				if (h->type == PT_HOOK_KRETPROBE && h->attached)
-					seq_printf(m, " missed=%d", h->rp.nmissed);
-				seq_putc(m, '\n');
+				seq_puts(m, "  ");
+				pt_hook_show(m, s->hooks[k]);
 			}
 		}
 	}

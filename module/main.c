@@ -11,6 +11,7 @@
 #include <linux/string.h>
 
 #include "pagetrail.h"
+#define PT_OPTIONAL_WEAK_REFS
 #include "compat.h"
 
 bool pt_enabled = true;
@@ -20,6 +21,26 @@ unsigned int pt_depth = 16;
 enum pt_mode pt_mode = PT_MODE_BOTH;
 
 DEFINE_PER_CPU(struct pt_stats, pt_stats);
+
+/* NULL where the kernel does not export them (compat.h). */
+struct pt_optional pt_opt __ro_after_init = {
+	.stack_depot_init = &stack_depot_init,
+	.for_each_kernel_tracepoint = &for_each_kernel_tracepoint,
+#ifdef CONFIG_DYNAMIC_FTRACE
+	.register_ftrace_function = &register_ftrace_function,
+	.unregister_ftrace_function = &unregister_ftrace_function,
+	.ftrace_set_filter = &ftrace_set_filter,
+	.ftrace_free_filter = &ftrace_free_filter,
+#endif
+#ifdef STACK_DEPOT_EXTRA_BITS
+	.stack_depot_get_extra_bits = &stack_depot_get_extra_bits,
+#endif
+#if defined(PT_HAVE_OPT_SAVE_FLAGS)
+	.stack_depot_save_flags = &stack_depot_save_flags,
+#elif defined(PT_HAVE_OPT_SAVE_CAN_ALLOC)
+	.__stack_depot_save = &__stack_depot_save,
+#endif
+};
 
 void pt_stats_sum(struct pt_stats *sum)
 {
@@ -117,25 +138,15 @@ MODULE_PARM_DESC(depth, "Stack frames kept, 1..64 (load time, default 16)");
 module_param_cb(allow_partial, &pt_bool_ops, &pt_allow_partial, 0444);
 MODULE_PARM_DESC(allow_partial, "Load even if the self-test finds an allocator path not covered");
 
-/* We keep order and state in stackdepot's user bits: check where they are. */
-static bool pt_depot_layout_ok(void)
-{
-	return stack_depot_get_extra_bits(PT_REC_HANDLE_MASK) == 0 &&
-	       stack_depot_get_extra_bits(PT_REC_LATEST) ==
-			1U << (STACK_DEPOT_EXTRA_BITS - 1);
-}
-
 static int __init pt_init(void)
 {
 	int ret;
 
-	BUILD_BUG_ON(STACK_DEPOT_EXTRA_BITS != 5);
-	BUILD_BUG_ON(PT_MAX_PAGE_ORDER + 1 > PT_REC_ORDER_MASK);
-	if (!pt_depot_layout_ok()) {
+	if (pt_table_check_layout()) {
 		pr_err("pagetrail: unexpected stackdepot handle layout\n");
 		return -EINVAL;
 	}
-	ret = stack_depot_init();
+	ret = pt_depot_init();
 	if (ret)
 		return ret;
 	ret = pt_stack_init();

@@ -9,6 +9,8 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <asm/current.h>
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
 #include <linux/stackdepot.h>
 #include <linux/stacktrace.h>
 
@@ -36,44 +38,40 @@ struct pt_stats {
 	unsigned long nmi;		/* skipped: NMI context */
 	unsigned long dedup;		/* skipped: already recorded by another hook */
 	unsigned long untracked;	/* pfn outside the table */
+	unsigned long depot_nolock_failed; /* non-allocating save failed */
+	unsigned long depot_topups;	/* pools given to stackdepot later */
 };
 DECLARE_PER_CPU(struct pt_stats, pt_stats);
 #define pt_count(field) this_cpu_inc(pt_stats.field)
 void pt_stats_sum(struct pt_stats *sum);
 
 /*
- * One recorded event, as stored in the table: a stackdepot handle whose
- * extra bits (the top STACK_DEPOT_EXTRA_BITS, free for users) carry the
- * block order + 1 and a "latest event" flag. 0 means "nothing recorded".
+ * One recorded event as the table gives it back: the stack and the order
+ * of the block it was recorded for (-1: nothing recorded).
  */
-#define PT_REC_SHIFT		(32 - STACK_DEPOT_EXTRA_BITS)
-#define PT_REC_HANDLE_MASK	((1U << PT_REC_SHIFT) - 1)
-#define PT_REC_ORDER_SHIFT	PT_REC_SHIFT
-#define PT_REC_ORDER_MASK	0xfU
-#define PT_REC_LATEST		(1U << 31)
-
-static inline u32 pt_rec_make(depot_stack_handle_t h, unsigned int order)
-{
-	return (h & PT_REC_HANDLE_MASK) |
-	       ((order + 1) << PT_REC_ORDER_SHIFT) | PT_REC_LATEST;
-}
-
-static inline depot_stack_handle_t pt_rec_handle(u32 rec)
-{
-	return rec & PT_REC_HANDLE_MASK;
-}
-
-static inline int pt_rec_order(u32 rec)
-{
-	return (int)((rec >> PT_REC_ORDER_SHIFT) & PT_REC_ORDER_MASK) - 1;
-}
-
-/* What the table knows about one pfn. */
-struct pt_view {
-	u32 alloc;	/* mode=both: last allocation; mode=last: unused */
-	u32 free;	/* mode=both: last free; mode=last: unused */
-	u32 last;	/* mode=last: the latest event, PT_REC_LATEST = alloc */
+struct pt_event {
+	depot_stack_handle_t handle;	/* 0: recorded, but no stack saved */
+	int order;
 };
+
+/* What the table knows about one pfn, the same in every mode. */
+struct pt_view {
+	struct pt_event alloc;		/* last allocation */
+	struct pt_event free;		/* last free */
+	bool allocated;			/* the latest event is an allocation */
+	bool both;			/* false: mode=last keeps the latest only */
+};
+
+static inline bool pt_view_empty(const struct pt_view *v)
+{
+	return v->alloc.order < 0 && v->free.order < 0;
+}
+
+/* The latest event of @v. */
+static inline const struct pt_event *pt_view_latest(const struct pt_view *v)
+{
+	return v->allocated ? &v->alloc : &v->free;
+}
 
 /* table.c */
 int pt_table_init(void);
@@ -81,6 +79,7 @@ void pt_table_exit(void);
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
+int pt_table_check_layout(void);
 bool pt_table_covers(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
@@ -95,14 +94,42 @@ int pt_stack_init(void);
 void pt_stack_exit(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, unsigned long api_frame);
+				       gfp_t gfp, enum pt_kind kind,
+				       unsigned long api_frame);
+const char *pt_stack_nolock_via(void);
 bool pt_enter(void);
 void pt_leave(void);
 void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 	      depot_stack_handle_t handle);
 
 /* hooks.c */
-struct tracepoint *pt_find_tracepoint(const char *name);
+enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
+
+/* One attach point of any kind; see pt_hook_attach(). */
+struct pt_hook {
+	enum pt_hook_type type;
+	const char *target;
+	void *probe;			/* tracepoint probe */
+	ftrace_func_t ftrace_func;
+	kretprobe_handler_t entry, ret;
+	size_t data_size;
+
+	struct tracepoint *tp;
+	struct ftrace_ops ops;
+	struct kretprobe rp;
+	bool attached;
+	int err;
+	const char *why;		/* why the kernel cannot offer it */
+};
+
+#define PT_TP_HOOK(t, fn) \
+	{ .type = PT_HOOK_TRACEPOINT, .target = t, .probe = fn }
+#define PT_FT_HOOK(t, fn) \
+	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = fn }
+
+int pt_hook_attach(struct pt_hook *h);
+void pt_hook_detach(struct pt_hook *h);
+void pt_hook_show(struct seq_file *m, const struct pt_hook *h);
 int pt_hooks_init(void);
 void pt_hooks_exit(void);
 void pt_hooks_show(struct seq_file *m);
@@ -139,13 +166,14 @@ static inline bool pt_recording(void)
  * unwinder and the allocator costs an unwind step on every event.
  */
 static __always_inline depot_stack_handle_t
-pt_capture(unsigned int *trim_hint, gfp_t gfp, unsigned long api_frame)
+pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
+	   unsigned long api_frame)
 {
 	unsigned int len;
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
 	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
-				 api_frame);
+				 kind, api_frame);
 }
 
 /* The common path of every single-page hook. */
@@ -155,7 +183,7 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 {
 	if (!pt_recording() || !page || !pt_enter())
 		return;
-	pt_store(page, order, kind, pt_capture(trim_hint, gfp, 0));
+	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind, 0));
 	pt_leave();
 }
 
@@ -163,14 +191,15 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 int pt_report_init(void);
 void pt_report_exit(void);
 void pt_print_pfn(struct seq_file *m, unsigned long pfn);
+void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle);
 bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
-extern bool pt_report_attached;
+extern struct pt_hook pt_report_hook;
 
 /* vfree.c */
 int pt_vfree_init(void);
 void pt_vfree_exit(void);
 bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn);
-extern bool pt_vfree_attached;
+extern struct pt_hook pt_vfree_hook;
 
 /* dump.c */
 void pt_dump_init(struct dentry *dir);

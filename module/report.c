@@ -16,10 +16,8 @@
 #include <trace/events/error_report.h>
 
 #include "pagetrail.h"
+#include "compat.h"
 
-
-static struct tracepoint *pt_report_tp;
-bool pt_report_attached;
 
 /* Print to the kernel log when @m is NULL, else to the seq_file. */
 #define pt_out(m, fmt, ...)						\
@@ -30,55 +28,55 @@ bool pt_report_attached;
 			pr_err(fmt, ##__VA_ARGS__);			\
 	} while (0)
 
-static void pt_print_stack(struct seq_file *m, const char *what, u32 rec)
+/**
+ * pt_print_stack - print a stackdepot stack, one %pS frame per line
+ * @m: the seq_file, or NULL for the kernel log
+ * @handle: the stack; 0 prints why there is none
+ *
+ * Context: Any context: neither allocates nor sleeps.
+ */
+void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
 {
-	depot_stack_handle_t h = pt_rec_handle(rec);
 	unsigned long *entries;
 	unsigned int i, n;
 
-	pt_out(m, "pagetrail: last %s by:\n", what);
-	if (!rec) {
-		pt_out(m, " (not recorded)\n");
-		return;
-	}
-	n = h ? stack_depot_fetch(h, &entries) : 0;
+	n = handle ? stack_depot_fetch(handle, &entries) : 0;
 	if (!n) {
-		pt_out(m, " (no stack: stackdepot was full or unavailable)\n");
+		pt_out(m, " (no stack: stackdepot could not save it)\n");
 		return;
 	}
 	for (i = 0; i < n; i++)
 		pt_out(m, " %pS\n", (void *)entries[i]);
 }
 
+static void pt_print_event(struct seq_file *m, const char *what,
+			   const struct pt_event *e)
+{
+	pt_out(m, "pagetrail: last %s by:\n", what);
+	if (e->order < 0)
+		pt_out(m, " (not recorded)\n");
+	else
+		pt_print_stack(m, e->handle);
+}
+
 void pt_print_pfn(struct seq_file *m, unsigned long pfn)
 {
 	struct pt_view v;
-	u32 latest;
 
 	if (!pt_table_read(pfn, &v)) {
 		pt_out(m, "pagetrail: pfn 0x%lx is not tracked\n", pfn);
 		return;
 	}
-	if (pt_mode == PT_MODE_LAST)
-		latest = v.last;
-	else
-		latest = (v.alloc & PT_REC_LATEST) ? v.alloc : v.free;
-	if (!latest) {
+	if (pt_view_empty(&v)) {
 		pt_out(m, "pagetrail: pfn 0x%lx has no record\n", pfn);
 		return;
 	}
-	if (pt_mode == PT_MODE_LAST) {
-		bool alloc = latest & PT_REC_LATEST;
-
-		pt_out(m, "pagetrail: pfn 0x%lx (order %d) is %s\n", pfn,
-		       pt_rec_order(latest), alloc ? "allocated" : "free");
-		pt_print_stack(m, alloc ? "allocated" : "freed", latest);
-		return;
-	}
 	pt_out(m, "pagetrail: pfn 0x%lx (order %d) is %s\n", pfn,
-	       pt_rec_order(latest), latest == v.alloc ? "allocated" : "free");
-	pt_print_stack(m, "allocated", v.alloc);
-	pt_print_stack(m, "freed", v.free);
+	       pt_view_latest(&v)->order, v.allocated ? "allocated" : "free");
+	if (v.both || v.allocated)
+		pt_print_event(m, "allocated", &v.alloc);
+	if (v.both || !v.allocated)
+		pt_print_event(m, "freed", &v.free);
 }
 
 /* The pfn behind a (possibly tagged) kernel address. */
@@ -127,23 +125,14 @@ static void pt_on_report(void *data, enum error_detector detector,
 	pt_print_pfn(NULL, pfn);
 }
 
+struct pt_hook pt_report_hook = PT_TP_HOOK("error_report_end", pt_on_report);
+
 int pt_report_init(void)
 {
-	int ret;
-
-	pt_report_tp = pt_find_tracepoint("error_report_end");
-	if (!pt_report_tp)
-		return -ENOENT;
-	ret = tracepoint_probe_register(pt_report_tp, pt_on_report, NULL);
-	pt_report_attached = !ret;
-	return ret;
+	return pt_hook_attach(&pt_report_hook);
 }
 
 void pt_report_exit(void)
 {
-	if (!pt_report_attached)
-		return;
-	tracepoint_probe_unregister(pt_report_tp, pt_on_report, NULL);
-	tracepoint_synchronize_unregister();
-	pt_report_attached = false;
+	pt_hook_detach(&pt_report_hook);
 }

@@ -11,6 +11,7 @@
 #include <linux/vmalloc.h>
 
 #include "pagetrail.h"
+#include "compat.h"
 
 struct task_struct *pt_selftest_task;
 
@@ -102,7 +103,7 @@ static void pt_st_bulk(struct pt_selftest_result *r)
 	unsigned long i, n;
 
 	pt_notes_reset();
-	n = alloc_pages_bulk_array(GFP_KERNEL, PT_ST_BULK_NR, pages);
+	n = pt_alloc_pages_bulk_array(GFP_KERNEL, PT_ST_BULK_NR, pages);
 	r->alloc_ok = n > 0;
 	for (i = 0; i < n; i++)
 		r->alloc_ok &= pt_seen_once(pages[i], PT_ALLOC);
@@ -118,7 +119,7 @@ static void pt_st_bulk(struct pt_selftest_result *r)
 	 */
 	pages[0] = NULL;
 	pt_notes_reset();
-	n = alloc_pages_bulk_array(GFP_KERNEL, 1, pages);
+	n = pt_alloc_pages_bulk_array(GFP_KERNEL, 1, pages);
 	r->alloc_ok &= n == 1 && pt_seen_once(pages[0], PT_ALLOC);
 	if (n == 1) {
 		pt_notes_reset();

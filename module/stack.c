@@ -9,6 +9,7 @@
  */
 #include <linux/hardirq.h>
 #include <linux/hash.h>
+#include <linux/irq_work.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -17,6 +18,7 @@
 #include <linux/preempt.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "pagetrail.h"
 #include "compat.h"
@@ -33,40 +35,15 @@ struct pt_cpu_buf {
 /* ~5 KiB per CPU: too much for the 8 KiB static per-CPU area modules share. */
 static struct pt_cpu_buf __percpu *pt_cpu_buf;
 
-/*
- * Functions whose frames sit between the hook and the allocation API.
- * Compared by name once per return address (see pt_frame_internal()).
- */
-static const char *const pt_internal_funcs[] = {
-	/* allocation */
-	"get_page_from_freelist", "prep_new_page", "post_alloc_hook",
-	"__alloc_pages_slowpath", "__alloc_pages_direct_compact",
-	"__alloc_pages_direct_reclaim", "__alloc_pages_may_oom",
-	"__alloc_pages_cpuset_fallback",
-	/* free */
-	"free_pages_prepare", "__free_pages_ok", "free_unref_page",
-	"free_unref_page_list", "free_unref_folios", "free_the_page",
-	"free_unref_page_prepare", "free_pcp_prepare",
-	/* tracepoint, ftrace and kprobe glue */
-	"__traceiter_mm_page_alloc", "__traceiter_mm_page_free",
-	"ftrace_trampoline", "ftrace_caller", "ftrace_regs_caller",
-	"ftrace_call", "ftrace_regs_call", "ftrace_ops_assist_func",
-	"ftrace_ops_list_func", "arch_ftrace_ops_list_func",
-	"kprobe_ftrace_handler", "pre_handler_kretprobe",
-	"kretprobe_rethook_handler", "rethook_trampoline_handler",
-	"arch_rethook_trampoline", "arch_rethook_trampoline_callback",
-	"__kretprobe_trampoline", "trampoline_handler",
-	"ftrace_graph_func", "function_graph_enter",
-};
+enum pt_frame_class { PT_FRAME_CALLER, PT_FRAME_INTERNAL, PT_FRAME_API };
 
 /*
  * Classifying a return address costs a kallsyms lookup, so remember the
- * answer. Two direct-mapped caches of single words: racing writers only
- * evict each other, and a reader never sees a torn entry.
+ * answer. Direct-mapped caches of single words, one per class: racing
+ * writers only evict each other, and a reader never sees a torn entry.
  */
 #define PT_CACHE_BITS	9
-static unsigned long pt_cache_internal[1 << PT_CACHE_BITS];
-static unsigned long pt_cache_external[1 << PT_CACHE_BITS];
+static unsigned long pt_cache[3][1 << PT_CACHE_BITS];
 
 /* Strip ".constprop.0", ".isra.0", ".part.0" and the like. */
 static size_t pt_base_len(const char *name)
@@ -76,41 +53,47 @@ static size_t pt_base_len(const char *name)
 	return dot ? dot - name : strlen(name);
 }
 
-static bool pt_name_internal(const char *name)
+static bool pt_name_in(const char *name, size_t len,
+		       const char *const *list, size_t nr)
 {
-	size_t len = pt_base_len(name);
-	int i;
+	size_t i;
 
-	/* Unnamed text (e.g. an ftrace trampoline page) is hook glue. */
-	if (!len || name[0] == '0')
-		return true;
-	for (i = 0; i < ARRAY_SIZE(pt_internal_funcs); i++) {
-		if (strlen(pt_internal_funcs[i]) == len &&
-		    !strncmp(pt_internal_funcs[i], name, len))
+	for (i = 0; i < nr; i++) {
+		if (strlen(list[i]) == len && !strncmp(list[i], name, len))
 			return true;
 	}
 	return false;
 }
 
-static bool pt_frame_internal(unsigned long addr, char *sym)
+static enum pt_frame_class pt_name_class(const char *name)
+{
+	size_t len = pt_base_len(name);
+
+	/* Unnamed text (e.g. an ftrace trampoline page) is hook glue. */
+	if (!len || name[0] == '0' ||
+	    pt_name_in(name, len, pt_internal_funcs,
+		       ARRAY_SIZE(pt_internal_funcs)))
+		return PT_FRAME_INTERNAL;
+	if (pt_name_in(name, len, pt_api_funcs, ARRAY_SIZE(pt_api_funcs)))
+		return PT_FRAME_API;
+	return PT_FRAME_CALLER;
+}
+
+static enum pt_frame_class pt_frame_class(unsigned long addr, char *sym)
 {
 	unsigned int slot = hash_long(addr, PT_CACHE_BITS);
-	bool internal;
+	enum pt_frame_class c;
 
 	if (within_module(addr, THIS_MODULE))
-		return true;
-	if (READ_ONCE(pt_cache_internal[slot]) == addr)
-		return true;
-	if (READ_ONCE(pt_cache_external[slot]) == addr)
-		return false;
-
+		return PT_FRAME_INTERNAL;
+	for (c = PT_FRAME_CALLER; c <= PT_FRAME_API; c++) {
+		if (READ_ONCE(pt_cache[c][slot]) == addr)
+			return c;
+	}
 	sprint_symbol_no_offset(sym, addr);
-	internal = pt_name_internal(sym);
-	if (internal)
-		WRITE_ONCE(pt_cache_internal[slot], addr);
-	else
-		WRITE_ONCE(pt_cache_external[slot], addr);
-	return internal;
+	c = pt_name_class(sym);
+	WRITE_ONCE(pt_cache[c][slot], addr);
+	return c;
 }
 
 /*
@@ -128,12 +111,12 @@ bool pt_enter(void)
 	}
 	preempt_disable_notrace();
 	b = this_cpu_ptr(pt_cpu_buf);
-	if (b->busy[interrupt_context_level()]) {
+	if (b->busy[pt_context_level()]) {
 		preempt_enable_notrace();
 		pt_count(recursion);
 		return false;
 	}
-	b->busy[interrupt_context_level()] = 1;
+	b->busy[pt_context_level()] = 1;
 	barrier();
 	return true;
 }
@@ -141,7 +124,7 @@ bool pt_enter(void)
 void pt_leave(void)
 {
 	barrier();
-	this_cpu_ptr(pt_cpu_buf)->busy[interrupt_context_level()] = 0;
+	this_cpu_ptr(pt_cpu_buf)->busy[pt_context_level()] = 0;
 	preempt_enable_notrace();
 }
 
@@ -157,32 +140,140 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 
 	*len = min(pt_depth + READ_ONCE(*trim_hint),
 		   PT_MAX_DEPTH + PT_TRIM_SLACK - 1);
-	return &b->entries[interrupt_context_level()][1];
+	return &b->entries[pt_context_level()][1];
+}
+
+/*
+ * Topping up stackdepot's pool. Where a save must not allocate, a full
+ * pool makes it fail; saving that stack again from a worker, where
+ * allocating is safe, gives the depot a new pool. Two slots: saving two
+ * new stacks makes stackdepot allocate the pool after that one too, so the
+ * next fill does not fail before the worker has run again.
+ */
+#define PT_TOPUP_SLOTS	2
+
+static struct {
+	unsigned long entries[PT_MAX_DEPTH];
+	unsigned int nr;
+} pt_pending[PT_TOPUP_SLOTS];
+static unsigned long pt_pending_claimed;	/* bit per slot: taken */
+static unsigned long pt_pending_ready;		/* bit per slot: written */
+static bool pt_topup_broken;	/* even an allocating save failed */
+
+static void pt_topup_work_fn(struct work_struct *work)
+{
+	int i;
+
+	for (i = 0; i < PT_TOPUP_SLOTS; i++) {
+		if (!test_bit(i, &pt_pending_ready))
+			continue;
+		smp_rmb(); /* pairs with smp_mb__before_atomic() in the request */
+		if (stack_depot_save(pt_pending[i].entries, pt_pending[i].nr,
+				     GFP_KERNEL))
+			pt_count(depot_topups);
+		else
+			WRITE_ONCE(pt_topup_broken, true);
+		clear_bit(i, &pt_pending_ready);
+		clear_bit_unlock(i, &pt_pending_claimed);
+	}
+}
+static DECLARE_WORK(pt_topup_work, pt_topup_work_fn);
+
+/*
+ * From irq_work: queueing work directly could take locks the allocator
+ * holds. Unbound, so that it can run while this CPU is busy freeing.
+ */
+static void pt_topup_irq_work_fn(struct irq_work *iw)
+{
+	queue_work(system_unbound_wq, &pt_topup_work);
+}
+static struct irq_work pt_topup_iw;
+
+static void pt_topup_request(unsigned long *e, unsigned int n)
+{
+	int i;
+
+	if (READ_ONCE(pt_topup_broken))
+		return;
+	for (i = 0; i < PT_TOPUP_SLOTS; i++) {
+		if (test_and_set_bit_lock(i, &pt_pending_claimed))
+			continue;
+		memcpy(pt_pending[i].entries, e, n * sizeof(*e));
+		pt_pending[i].nr = n;
+		smp_mb__before_atomic(); /* the stack before the ready bit */
+		set_bit(i, &pt_pending_ready);
+		irq_work_queue(&pt_topup_iw);
+		return;
+	}
+}
+
+/*
+ * May stackdepot allocate its next pool here? Only for an allocation whose
+ * caller may sleep (so it holds no spinlock), and never on PREEMPT_RT,
+ * where the page allocator's locks sleep and we run with preemption off.
+ * Frees never allocate: the allocator may hold its locks around them
+ * (free_pages_nolock()), as page_owner has it.
+ */
+static bool pt_depot_may_alloc(gfp_t gfp, enum pt_kind kind)
+{
+	return kind == PT_ALLOC && gfpflags_allow_blocking(gfp) &&
+	       !IS_ENABLED(CONFIG_PREEMPT_RT);
+}
+
+static depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
+					  gfp_t gfp, enum pt_kind kind)
+{
+	depot_stack_handle_t h;
+
+	if (!pt_depot_may_alloc(gfp, kind) && pt_depot_can_nolock()) {
+		h = pt_depot_save_nolock(e, n);
+		if (!h) {
+			pt_count(depot_nolock_failed);
+			pt_topup_request(e, n);
+		}
+		return h;
+	}
+	/* No reclaim: we may sit under the caller's locks. */
+	gfp = (gfp & (GFP_KERNEL | GFP_ATOMIC) & ~__GFP_DIRECT_RECLAIM) |
+	      __GFP_NOWARN;
+	return stack_depot_save(e, n, gfp);
 }
 
 /**
  * pt_capture_finish - trim an unwound stack and store it in stackdepot
  * @trim_hint: the calling hook's hint, see pt_capture_buf()
  * @n: frames pt_capture() unwound into pt_capture_buf()
- * @gfp: what stackdepot may use to grow its pool
+ * @gfp: the allocation's gfp mask (0 for a free)
+ * @kind: allocation or free
  * @api_frame: if non-zero, shown as the first frame (for return hooks,
  *	whose function has already returned)
  *
- * Must be called between pt_enter() and pt_leave(). Returns the handle, or
- * 0 if stackdepot could not store the stack.
+ * Drops the leading hook and allocator-internal frames, then of a leading
+ * run of allocation APIs keeps the outermost: the stack starts at the API
+ * its caller called.
+ *
+ * Context: Between pt_enter() and pt_leave(): any context but NMI.
+ * Return: the stack's handle, or 0 if stackdepot could not store it.
  */
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, unsigned long api_frame)
+				       gfp_t gfp, enum pt_kind kind,
+				       unsigned long api_frame)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
-	int ctx = interrupt_context_level();
+	int ctx = pt_context_level();
 	unsigned long *e = b->entries[ctx];
+	enum pt_frame_class c;
 	unsigned int first;
 	depot_stack_handle_t h;
 
 	for (first = 1; first < n + 1 && first <= PT_TRIM_SLACK; first++) {
-		if (!pt_frame_internal(e[first], b->sym[ctx]))
-			break;
+		c = pt_frame_class(e[first], b->sym[ctx]);
+		if (c == PT_FRAME_INTERNAL)
+			continue;
+		if (c == PT_FRAME_API && first < n &&
+		    pt_frame_class(e[first + 1], b->sym[ctx]) != PT_FRAME_CALLER)
+			continue;
+		break;
 	}
 	if (first - 1 > READ_ONCE(*trim_hint))
 		WRITE_ONCE(*trim_hint, first - 1);
@@ -191,10 +282,7 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 	n = min(n + 1 - first, pt_depth);
 	if (!n)
 		return 0;
-	/* Never allocate with reclaim: we may sit under the caller's locks. */
-	gfp = (gfp & (GFP_KERNEL | GFP_ATOMIC) & ~__GFP_DIRECT_RECLAIM) |
-	      __GFP_NOWARN;
-	h = pt_depot_save(e + first, n, gfp, true);
+	h = pt_depot_save(e + first, n, gfp, kind);
 	if (!h)
 		pt_count(no_stack);
 	return h;
@@ -211,14 +299,39 @@ void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 		pt_selftest_note(pfn, order, kind);
 }
 
+/**
+ * pt_stack_init - set up stack capture
+ *
+ * Context: Process context, at load.
+ * Return: 0, or a negative errno.
+ */
 int pt_stack_init(void)
 {
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && !pt_depot_can_nolock()) {
+		pr_err("pagetrail: PREEMPT_RT needs a stackdepot save that does not allocate; this kernel exports none (" PT_DEPOT_NOLOCK_VIA ")\n");
+		return -EOPNOTSUPP;
+	}
+	init_irq_work(&pt_topup_iw, pt_topup_irq_work_fn);
 	pt_cpu_buf = alloc_percpu(struct pt_cpu_buf);
 	return pt_cpu_buf ? 0 : -ENOMEM;
 }
 
-/* After the hooks are gone: nothing uses the buffers any more. */
+/* How frees and non-sleeping allocations are saved, for "stats". */
+const char *pt_stack_nolock_via(void)
+{
+	return pt_depot_can_nolock() ? PT_DEPOT_NOLOCK_VIA :
+	       "unavailable: saves may allocate without reclaim";
+}
+
+/**
+ * pt_stack_exit - tear down stack capture
+ *
+ * Context: Process context, after the hooks are gone: nothing records any
+ * more, so no top-up can be requested after the syncs.
+ */
 void pt_stack_exit(void)
 {
+	irq_work_sync(&pt_topup_iw);
+	cancel_work_sync(&pt_topup_work);
 	free_percpu(pt_cpu_buf);
 }

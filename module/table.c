@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-PFN table: a directory indexed by memory section, with a leaf
- * (one u32 record per page in mode=last, two in mode=both) only for
- * sections that hold memory. Holes cost a directory slot, nothing more.
+ * (one record per page in mode=last, two in mode=both) only for sections
+ * that hold memory. Holes cost a directory slot, nothing more.
  *
  * Writers are the hooks (preemption disabled) and the memory-hotplug
  * notifier; the directory and leaves are published with RCU so the
  * notifier can add and remove sections while hooks run.
  */
+#include <linux/build_bug.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -19,6 +20,105 @@
 #include <linux/vmalloc.h>
 
 #include "pagetrail.h"
+#include "compat.h"
+
+/*
+ * A record is a u32 stackdepot handle plus 5 bits of meta data: the block
+ * order + 1 (0: nothing recorded) and whether this is the page's latest
+ * event. Where stackdepot has extra bits (6.1+) the meta data sits in the
+ * handle's top STACK_DEPOT_EXTRA_BITS; 5.15 keeps it in a byte per record
+ * after the handles of the leaf.
+ */
+#define PT_META_ORDER_MASK	0x0fU
+#define PT_META_LATEST		0x10U
+#define PT_META_BITS		5
+static_assert(PT_MAX_PAGE_ORDER + 1 <= PT_META_ORDER_MASK);
+
+#if PT_DEPOT_EXTRA_BITS
+static_assert(PT_DEPOT_EXTRA_BITS >= PT_META_BITS);
+#define PT_META_SHIFT		(32 - PT_DEPOT_EXTRA_BITS)
+#define PT_HANDLE_MASK		((1U << PT_META_SHIFT) - 1)
+#define PT_SIDE_BYTES		0
+#else
+#define PT_SIDE_BYTES		1
+#endif
+
+struct pt_slot {
+	u32 *rec;	/* the page's records */
+	u8 *meta;	/* 5.15: their meta data; NULL elsewhere */
+};
+
+static inline u32 pt_rec_pack(depot_stack_handle_t h, unsigned int meta)
+{
+#if PT_DEPOT_EXTRA_BITS
+	return (h & PT_HANDLE_MASK) | (meta << PT_META_SHIFT);
+#else
+	return h;
+#endif
+}
+
+static inline unsigned int pt_rec_meta(const struct pt_slot *s, int i)
+{
+#if PT_DEPOT_EXTRA_BITS
+	return READ_ONCE(s->rec[i]) >> PT_META_SHIFT;
+#else
+	return READ_ONCE(s->meta[i]);
+#endif
+}
+
+static inline void pt_rec_write(const struct pt_slot *s, int i,
+				depot_stack_handle_t h, unsigned int meta)
+{
+	WRITE_ONCE(s->rec[i], pt_rec_pack(h, meta));
+#if !PT_DEPOT_EXTRA_BITS
+	WRITE_ONCE(s->meta[i], meta);
+#endif
+}
+
+static inline void pt_rec_clear_latest(const struct pt_slot *s, int i)
+{
+#if PT_DEPOT_EXTRA_BITS
+	WRITE_ONCE(s->rec[i], READ_ONCE(s->rec[i]) &
+		   ~(PT_META_LATEST << PT_META_SHIFT));
+#else
+	WRITE_ONCE(s->meta[i], READ_ONCE(s->meta[i]) & ~PT_META_LATEST);
+#endif
+}
+
+static inline void pt_rec_read(const struct pt_slot *s, int i,
+			       struct pt_event *e, bool *latest)
+{
+	unsigned int meta = pt_rec_meta(s, i);
+
+#if PT_DEPOT_EXTRA_BITS
+	e->handle = READ_ONCE(s->rec[i]) & PT_HANDLE_MASK;
+#else
+	e->handle = READ_ONCE(s->rec[i]);
+#endif
+	e->order = (int)(meta & PT_META_ORDER_MASK) - 1;
+	*latest = e->order >= 0 && (meta & PT_META_LATEST);
+}
+
+/**
+ * pt_table_check_layout - check that the meta bits are stackdepot's spare bits
+ *
+ * Where the kernel exports stack_depot_get_extra_bits() (6.1+), ask it
+ * where the extra bits are; 6.8+ also declares the layout in its header.
+ *
+ * Context: Process context, at load.
+ * Return: 0, or -EINVAL if the handle layout is not the expected one.
+ */
+int pt_table_check_layout(void)
+{
+#if PT_DEPOT_EXTRA_BITS
+	if (pt_have(stack_depot_get_extra_bits) &&
+	    (pt_opt.stack_depot_get_extra_bits(PT_HANDLE_MASK) != 0 ||
+	     pt_opt.stack_depot_get_extra_bits(pt_rec_pack(0, PT_META_LATEST)) !=
+			PT_META_LATEST))
+		return -EINVAL;
+#endif
+	return 0;
+}
 
 struct pt_dir {
 	unsigned long nr;	/* sections covered: [0, nr) */
@@ -37,9 +137,10 @@ static unsigned int pt_words(void)
 
 unsigned int pt_table_entry_size(void)
 {
-	return pt_words() * sizeof(u32);
+	return pt_words() * (sizeof(u32) + PT_SIDE_BYTES);
 }
 
+/* Handles first, then (5.15) their meta bytes. */
 static size_t pt_leaf_bytes(void)
 {
 	return PAGES_PER_SECTION * pt_table_entry_size();
@@ -87,79 +188,116 @@ unsigned long pt_table_pages(void)
 	return atomic_long_read(&pt_leaves) * PAGES_PER_SECTION;
 }
 
-/* The records of @pfn, or NULL. Caller is in an RCU(-sched) section. */
-static u32 *pt_slot(unsigned long pfn)
+/*
+ * The records of @pfn: false if the table does not cover it. Caller is in
+ * an RCU(-sched) section: preemption or interrupts disabled.
+ */
+static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
 {
 	unsigned long nr = pfn_to_section_nr(pfn);
 	struct pt_dir *d = rcu_dereference_sched(pt_dir);
+	unsigned long idx = (pfn & (PAGES_PER_SECTION - 1)) * pt_words();
 	u32 *leaf;
 
 	if (!d || nr >= d->nr)
-		return NULL;
+		return false;
 	leaf = READ_ONCE(d->leaf[nr]);
 	if (!leaf)
-		return NULL;
-	return leaf + (pfn & (PAGES_PER_SECTION - 1)) * pt_words();
+		return false;
+	slot->rec = leaf + idx;
+	slot->meta = PT_SIDE_BYTES ?
+		(u8 *)(leaf + PAGES_PER_SECTION * pt_words()) + idx : NULL;
+	return true;
 }
 
 bool pt_table_covers(unsigned long pfn)
 {
+	struct pt_slot s;
 	bool ret;
 
 	preempt_disable();
-	ret = pt_slot(pfn) != NULL;
+	ret = pt_slot(pfn, &s);
 	preempt_enable();
 	return ret;
 }
 
-/*
- * Write @handle into every pfn of the 2^@order block. In mode=both the
- * other kind's record keeps its stack but loses the "latest" flag, so a
- * report can tell whether the page is allocated or free.
+/**
+ * pt_table_record - record an event for every page of a block
+ * @pfn: first page of the block
+ * @order: the block's order
+ * @kind: allocation or free
+ * @handle: the event's stack
+ *
+ * In mode=both the other kind's record keeps its stack but loses the
+ * "latest" flag, so a reader can tell whether the page is allocated.
+ * The page allocator serialises events on one page (a page is freed only
+ * after it was allocated, and reallocated only after it was freed), so two
+ * writers never race on a record; a reader may see a new allocation next to
+ * the previous free still flagged latest, and takes the allocation.
+ *
+ * Context: Any context, preemption disabled.
  */
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle)
 {
-	u32 rec = pt_rec_make(handle, order);
+	unsigned int meta = (order + 1) | PT_META_LATEST;
 	unsigned long i, n = 1UL << order;
-	u32 *s = pt_slot(pfn);
+	int w = pt_words(), mine = 0, other = 1;
+	struct pt_slot s;
 
-	if (unlikely(!s || n > PAGES_PER_SECTION)) {
+	if (unlikely(!pt_slot(pfn, &s) || n > PAGES_PER_SECTION ||
+		     order > PT_MAX_PAGE_ORDER)) {
 		this_cpu_inc(pt_stats.untracked);
 		return;
 	}
-	if (pt_mode == PT_MODE_LAST) {
+	if (w == 1) {
 		if (kind == PT_FREE)
-			rec &= ~PT_REC_LATEST;
-		for (i = 0; i < n; i++)
-			WRITE_ONCE(s[i], rec);
-		return;
+			meta &= ~PT_META_LATEST;
+	} else if (kind == PT_FREE) {
+		mine = 1;
+		other = 0;
 	}
-	for (i = 0; i < n; i++, s += 2) {
-		WRITE_ONCE(s[kind == PT_ALLOC ? 0 : 1], rec);
-		WRITE_ONCE(s[kind == PT_ALLOC ? 1 : 0],
-			   READ_ONCE(s[kind == PT_ALLOC ? 1 : 0]) &
-			   ~PT_REC_LATEST);
+	for (i = 0; i < n; i++) {
+		pt_rec_write(&s, i * w + mine, handle, meta);
+		if (w == 2)
+			pt_rec_clear_latest(&s, i * w + other);
 	}
 }
 
+/**
+ * pt_table_read - what the table knows about one page
+ * @pfn: the page
+ * @v: filled in; in mode=last only the latest event is known
+ *
+ * Context: Any context; takes no lock.
+ * Return: false if the table does not cover @pfn.
+ */
 bool pt_table_read(unsigned long pfn, struct pt_view *v)
 {
-	u32 *s;
+	struct pt_slot s;
+	bool latest, covered;
 
-	memset(v, 0, sizeof(*v));
+	v->alloc.order = v->free.order = -1;
+	v->alloc.handle = v->free.handle = 0;
+	v->allocated = false;
+	v->both = pt_words() == 2;
 	preempt_disable();
-	s = pt_slot(pfn);
-	if (s) {
-		if (pt_mode == PT_MODE_LAST) {
-			v->last = READ_ONCE(s[0]);
-		} else {
-			v->alloc = READ_ONCE(s[0]);
-			v->free = READ_ONCE(s[1]);
-		}
+	covered = pt_slot(pfn, &s);
+	if (covered && v->both) {
+		/* Both flagged latest: see pt_table_record(). */
+		pt_rec_read(&s, 0, &v->alloc, &v->allocated);
+		pt_rec_read(&s, 1, &v->free, &latest);
+	} else if (covered) {
+		struct pt_event e;
+
+		pt_rec_read(&s, 0, &e, &v->allocated);
+		if (v->allocated)
+			v->alloc = e;
+		else
+			v->free = e;
 	}
 	preempt_enable();
-	return s != NULL;
+	return covered;
 }
 
 /* Forget every record (the self-test uses it between hook choices). */

@@ -24,8 +24,6 @@ struct pt_vfree_slot {
 
 static struct pt_vfree_slot pt_vfree_ring[PT_VFREE_RING];
 static atomic_t pt_vfree_next;
-static struct ftrace_ops pt_vfree_ops;
-bool pt_vfree_attached;
 
 static void pt_vfree_remember(unsigned long vaddr, unsigned long pfn)
 {
@@ -88,27 +86,14 @@ bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
 	return false;
 }
 
+struct pt_hook pt_vfree_hook = PT_FT_HOOK("vfree", pt_vfree_entry);
+
 int pt_vfree_init(void)
 {
-	int ret;
-
-	pt_vfree_ops.func = pt_vfree_entry;
-	pt_vfree_ops.flags = PT_FTRACE_FLAGS;
-	ret = ftrace_set_filter(&pt_vfree_ops, (unsigned char *)"vfree",
-				strlen("vfree"), 1);
-	if (!ret)
-		ret = register_ftrace_function(&pt_vfree_ops);
-	if (ret)
-		ftrace_free_filter(&pt_vfree_ops);
-	pt_vfree_attached = !ret;
-	return ret;
+	return pt_hook_attach(&pt_vfree_hook);
 }
 
 void pt_vfree_exit(void)
 {
-	if (!pt_vfree_attached)
-		return;
-	unregister_ftrace_function(&pt_vfree_ops);
-	ftrace_free_filter(&pt_vfree_ops);
-	pt_vfree_attached = false;
+	pt_hook_detach(&pt_vfree_hook);
 }

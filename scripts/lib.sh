@@ -37,7 +37,8 @@ build_module() {
 		--exclude=Module.symvers --exclude='.tmp_versions' . |
 		tar -C "$work/$name" -x
 	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
-		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" modules \
+		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" \
+		PT_MODULE_DIR="$PT_TOP/module" modules \
 		>"$blog" 2>&1; then
 		# Compiler warnings in our code count as failures too.
 		if grep -qE '(warning|error):' "$blog"; then

@@ -22,6 +22,8 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
+
 static unsigned int pairs = 20000;
 module_param(pairs, uint, 0444);
 MODULE_PARM_DESC(pairs, "alloc+free pairs per CPU and path (default 20000)");
@@ -78,7 +80,7 @@ static int pt_bench_bulk(struct pt_bench_thread *t, unsigned long n)
 
 	while (t->done < goal) {
 		memset(pages, 0, sizeof(pages));
-		got = alloc_pages_bulk_array(GFP_KERNEL, batch, pages);
+		got = pt_alloc_pages_bulk_array(GFP_KERNEL, batch, pages);
 		if (!got)
 			return -ENOMEM;
 		for (i = 0; i < got; i++)

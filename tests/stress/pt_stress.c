@@ -25,6 +25,8 @@
 #include <linux/swap.h>
 #include <linux/timer.h>
 
+#include "compat.h"
+
 static unsigned int leave_mb;
 module_param(leave_mb, uint, 0444);
 MODULE_PARM_DESC(leave_mb, "hold memory until this many MiB are available (0: no pressure)");
@@ -67,7 +69,7 @@ static void pt_bulk(void)
 	struct page *pages[PT_STRESS_BATCH] = { };
 	unsigned long n, i;
 
-	n = alloc_pages_bulk_array(pt_gfp, PT_STRESS_BATCH, pages);
+	n = pt_alloc_pages_bulk_array(pt_gfp, PT_STRESS_BATCH, pages);
 	atomic_long_add(n, &pt_allocs);
 	if (n < PT_STRESS_BATCH)
 		atomic_long_inc(&pt_failed);
@@ -230,8 +232,8 @@ static int __init pt_stress_init(void)
 	}
 	timer_setup(&pt_timer, pt_timer_fn, 0);
 	mod_timer(&pt_timer, jiffies + 1);
-	hrtimer_init(&pt_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	pt_hrtimer.function = pt_hrtimer_fn;
+	pt_hrtimer_setup(&pt_hrtimer, pt_hrtimer_fn, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&pt_hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 	for (cpu = 0; cpu < pt_nr_threads; cpu++)
 		wake_up_process(pt_threads[cpu]);
@@ -244,7 +246,7 @@ static void __exit pt_stress_exit(void)
 {
 	WRITE_ONCE(pt_stopping, true);
 	hrtimer_cancel(&pt_hrtimer);
-	del_timer_sync(&pt_timer);
+	timer_delete_sync(&pt_timer);
 	pt_stop_threads();
 	pt_unhog();
 	pr_info("pt_stress: done allocs=%ld frees=%ld failed=%ld softirq=%ld hardirq=%ld held_pages=%lu\n",
