@@ -5,10 +5,12 @@
 #                     cross: make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...
 #   make install      install pagetrail.ko under /lib/modules/<release>/extra
 #   make clean
-#   make check        the test bed: KASAN kernels in QEMU (6.1 and 6.12 x86_64,
-#                     6.12 arm64 generic KASAN)
-#   make check-all    also arm64 software and hardware (MTE) tag-based KASAN
-#                     and arm64 6.1
+#   make check        the test bed: KASAN kernels in QEMU (6.1, 6.12, 6.18
+#                     x86_64; 6.6, 6.12 arm64; generic KASAN)
+#   make check-all    5.15, 6.1, 6.6, 6.12, 6.18 on x86_64 and arm64, arm64
+#                     software tag-based KASAN on 6.6, 6.12, 6.18, and a
+#                     PREEMPT_RT + lockdep 6.12 kernel
+#   make symbols      the module's undefined symbols per kernel line
 #   make demo         annotated KASAN reports in a QEMU VM (6.12)
 #   make bench        cost per alloc/free pair and bytes per page: pagetrail
 #                     against page_owner (6.12 x86_64 VM, deterministic TCG)
@@ -18,7 +20,7 @@ MODDIR := $(CURDIR)/module
 KMAKE = $(MAKE) -C $(KDIR) M=$(MODDIR) \
 	$(if $(ARCH),ARCH=$(ARCH)) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all modules kdir-check install clean check check-all demo bench stress
+.PHONY: all modules kdir-check install clean check check-all symbols demo bench stress
 
 all: modules
 
@@ -48,10 +50,14 @@ clean:
 check:
 	bash scripts/check.sh
 
-CHECK_ALL_TARGETS = 6.1:x86_64 6.12:x86_64 6.12:arm64 6.12:arm64:sw-tags \
-	6.12:arm64:hw-tags 6.1:arm64 6.1:arm64:sw-tags 6.1:arm64:hw-tags
+CHECK_ALL_TARGETS = 5.15:x86_64 6.1:x86_64 6.6:x86_64 6.12:x86_64 6.18:x86_64 \
+	5.15:arm64 6.1:arm64 6.6:arm64 6.12:arm64 6.18:arm64 \
+	6.6:arm64:sw-tags 6.12:arm64:sw-tags 6.18:arm64:sw-tags 6.12:x86_64:rt
 check-all:
 	PAGETRAIL_TARGETS="$(CHECK_ALL_TARGETS)" bash scripts/check.sh
+
+symbols:
+	bash scripts/symbols.sh
 
 demo:
 	bash scripts/demo.sh

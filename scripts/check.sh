@@ -10,8 +10,11 @@
 #   result: one parse-results.py over everything; its last line
 #           "N passed, N failed" is the last line of this script.
 #
-# Environment: PAGETRAIL_TARGETS (default "6.1:x86_64 6.12:x86_64 6.12:arm64";
-# "make check-all" adds the arm64 tag-based modes and arm64 6.1),
+# Environment: PAGETRAIL_TARGETS (default: $PT_CHECK_TARGETS below; "make
+# check-all" runs every supported line on both arches, the arm64 tag-based
+# mode and a PREEMPT_RT kernel), PAGETRAIL_KERNEL_SOURCES (a directory of
+# kernel source tarballs for the lines Debian does not package: 5.15, 6.6,
+# 6.18; see kernel-source.sh),
 # PAGETRAIL_VERSIONS (old form: x86_64 versions, used when PAGETRAIL_TARGETS
 # is unset), PAGETRAIL_GUEST_ARGS
 # (extra kernel parameters), PAGETRAIL_GUEST_TIMEOUT (seconds, default 600),
@@ -25,7 +28,7 @@ if [ -n "${PAGETRAIL_TARGETS:-}" ]; then
 elif [ -n "${PAGETRAIL_VERSIONS:-}" ]; then
 	targets=$(for v in $PAGETRAIL_VERSIONS; do printf '%s:x86_64 ' "$v"; done)
 else
-	targets="6.1:x86_64 6.12:x86_64 6.12:arm64"
+	targets="6.1:x86_64 6.12:x86_64 6.18:x86_64 6.6:arm64 6.12:arm64"
 fi
 extras=()
 logs=()
@@ -128,6 +131,14 @@ for target in $targets; do
 		find "$work/$name" -name '*.ko' -exec cp {} "$stage/" \;
 	done
 
+	if [ -f "$work/module/pagetrail.ko" ]; then
+		if why=$(bash "$PT_TOP/scripts/symbols.sh" --check "$work/module/pagetrail.ko"); then
+			host_result PASS "$tag: symbols outside GKI KMI lists are weak"
+		else
+			host_result FAIL "$tag: symbols: $why"
+		fi
+	fi
+
 	# Guest tools, and the module built through DKMS as a user would.
 	if bash "$PT_TOP/scripts/build-tools.sh" "$arch" "$stage" \
 		>"$work/build-tools.log" 2>&1; then
@@ -143,6 +154,9 @@ for target in $targets; do
 			host_result FAIL "$tag: dkms add + dkms build ($work/dkms.log)"
 		fi
 	fi
+	# The frames the module trims, from the list it trims by.
+	bash "$PT_TOP/scripts/frames.sh" internal >"$stage/frames-internal.txt"
+	bash "$PT_TOP/scripts/frames.sh" api >"$stage/frames-api.txt"
 	cp -a "$PT_TOP/tests/guest" "$stage/guest"
 	cp "$PT_TOP/tests/guest-main.sh" "$stage/"
 	chmod +x "$stage/guest-main.sh"

@@ -82,6 +82,12 @@ qemu_boot() {
 	# pauth-impdef: QEMU's own pointer-auth hash, much faster under TCG
 	# than the architected QARMA; the guest cannot tell the difference.
 	[ "$arch" != arm64 ] || cpu=max,pauth-impdef=on
+	# No 5-level paging: on 6.18 x86 KASAN's shadow range follows
+	# cpu_feature_enabled(X86_FEATURE_LA57), and identify_cpu() zeroes
+	# boot_cpu_data's capabilities before reading them back; an interrupt
+	# in that window took every direct-map access for a "wild-memory-
+	# access" and the boot hung (seen in the second 6.18 boot here).
+	[ "$arch" != x86_64 ] || cpu=max,la57=off
 	if [ "$accel" = kvm ]; then
 		cpu=host
 		acc=(-accel kvm)

@@ -17,6 +17,8 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
+
 static struct dentry *pt_cases_dir;
 static struct page *pt_cases_kept;
 
@@ -218,7 +220,7 @@ static int pt_cases_vmalloc_uaf(void)
 
 static noinline unsigned long pt_cases_alloc_bulk(struct page **pages)
 {
-	unsigned long n = alloc_pages_bulk_array(GFP_KERNEL, PT_CASES_BULK, pages);
+	unsigned long n = pt_alloc_pages_bulk_array(GFP_KERNEL, PT_CASES_BULK, pages);
 
 	return pt_cases_no_tail_call(n);
 }
@@ -303,6 +305,67 @@ static int pt_cases_many_alloc(void)
 }
 
 /*
+ * Frees from PT_CASES_CHURN distinct stacks, each new to stackdepot: the
+ * depot fills pool after pool. Frees must not let it allocate the next one,
+ * so some saves fail until pagetrail's worker tops the pool up ("stats").
+ * Each recursion level is one of two functions, chosen by one bit of the
+ * page's number: the frames spell the number.
+ */
+#define PT_CASES_CHURN_BITS	10
+#define PT_CASES_CHURN		(1U << PT_CASES_CHURN_BITS)
+
+static noinline void pt_cases_churn_a(struct page *page, unsigned int bits,
+				      int level);
+static noinline void pt_cases_churn_b(struct page *page, unsigned int bits,
+				      int level);
+
+static __always_inline void pt_cases_churn_step(struct page *page,
+						unsigned int bits, int level)
+{
+	if (!level)
+		__free_pages(page, 0);
+	else if (bits & 1)
+		pt_cases_churn_b(page, bits >> 1, level - 1);
+	else
+		pt_cases_churn_a(page, bits >> 1, level - 1);
+}
+
+static noinline void pt_cases_churn_a(struct page *page, unsigned int bits,
+				      int level)
+{
+	pt_cases_churn_step(page, bits, level);
+	barrier();
+}
+
+static noinline void pt_cases_churn_b(struct page *page, unsigned int bits,
+				      int level)
+{
+	pt_cases_churn_step(page, bits, level);
+	barrier();
+}
+
+static noinline struct page *pt_cases_churn_alloc(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static int pt_cases_depot_churn(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PT_CASES_CHURN; i++) {
+		struct page *page = pt_cases_churn_alloc();
+
+		if (!page)
+			return -ENOMEM;
+		pt_cases_churn_a(page, i, PT_CASES_CHURN_BITS);
+	}
+	return 0;
+}
+
+/*
  * KASAN reports for addresses with no page behind them. kasan_check_read()
  * reports without touching the memory, so nothing faults; hardware tags have
  * no software check to call.
@@ -360,6 +423,7 @@ static const struct {
 	{ "many", pt_cases_many_alloc },
 	{ "wild", pt_cases_wild },
 	{ "guard", pt_cases_guard },
+	{ "depot_churn", pt_cases_depot_churn },
 };
 
 static ssize_t pt_cases_run_write(struct file *file, const char __user *ubuf,
