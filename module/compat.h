@@ -53,7 +53,6 @@ struct pt_optional {
 	typeof(&register_ftrace_function) register_ftrace_function;
 	typeof(&unregister_ftrace_function) unregister_ftrace_function;
 	typeof(&ftrace_set_filter) ftrace_set_filter;
-	typeof(&ftrace_free_filter) ftrace_free_filter;
 #endif
 #ifdef STACK_DEPOT_EXTRA_BITS					/* 6.1+ */
 	typeof(&stack_depot_get_extra_bits) stack_depot_get_extra_bits;
@@ -80,7 +79,6 @@ extern typeof(for_each_kernel_tracepoint) for_each_kernel_tracepoint __weak;
 extern typeof(register_ftrace_function) register_ftrace_function __weak;
 extern typeof(unregister_ftrace_function) unregister_ftrace_function __weak;
 extern typeof(ftrace_set_filter) ftrace_set_filter __weak;
-extern typeof(ftrace_free_filter) ftrace_free_filter __weak;
 #endif
 #ifdef STACK_DEPOT_EXTRA_BITS
 extern typeof(stack_depot_get_extra_bits) stack_depot_get_extra_bits __weak;
@@ -119,31 +117,19 @@ static __always_inline unsigned char pt_context_level(void)
 #define PT_DEPOT_EXTRA_BITS	0
 #endif
 
-/* 6.3+ stack_depot_set_extra_bits(); 6.1 takes them in __stack_depot_save(). */
-#if PT_DEPOT_EXTRA_BITS && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-#define pt_depot_set_extra(h, bits)	stack_depot_set_extra_bits(h, bits)
-#elif PT_DEPOT_EXTRA_BITS
-static inline depot_stack_handle_t pt_depot_set_extra(depot_stack_handle_t h,
-						      unsigned int bits)
-{
-	/* 6.1: the extra bits sit at the top of the handle. */
-	const unsigned int shift = 32 - STACK_DEPOT_EXTRA_BITS;
-
-	return h ? (h & ((1U << shift) - 1)) | (bits << shift) : 0;
-}
-#endif
-
 /*
  * Saving a stack where the page allocator may hold locks (every free, and
- * allocations whose caller cannot sleep): stackdepot must neither allocate
- * its next pool nor spin on its pool lock there, as page_owner does for
- * frees. pt_depot_save_nolock() is NULL where the running kernel offers no
- * such call to a module.
+ * allocations whose caller cannot sleep): stackdepot must not allocate its
+ * next pool there (page_owner's frees do the same from 6.15 on).
+ * pt_depot_can_nolock() is false where the running kernel offers no such
+ * call to a module.
  *  6.15+:     stack_depot_save() with a gfp that forbids spinning
- *             (gfpflags_allow_spinning()): no allocation, trylock only.
- *  6.8-6.14:  stack_depot_save_flags(..., 0) (not on GKI KMI lists).
- *  6.3-6.7:   __stack_depot_save(e, n, gfp, false).
- *  6.1-6.2:   __stack_depot_save(e, n, 0, gfp, false).
+ *             (gfpflags_allow_spinning()): no allocation, and only a
+ *             trylock of the pool lock.
+ *  6.8-6.14:  stack_depot_save_flags(..., 0) (not on GKI KMI lists); takes
+ *             the raw pool lock, never allocates.
+ *  6.3-6.7:   __stack_depot_save(e, n, gfp, false), likewise.
+ *  6.1-6.2:   __stack_depot_save(e, n, 0, gfp, false), likewise.
  *  5.15:      none; stack_depot_save() may allocate without reclaim.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
@@ -267,10 +253,15 @@ typedef unsigned long (*pt_bulk_array_fn)(gfp_t, int, nodemask_t *, int,
 	alloc_pages_bulk_array(gfp, nr, pages)
 #endif
 
-/* ---- the free path's unref entry: renamed in 6.15 ---- */
+/* ---- the free path's unref entry ---- */
 
+/*
+ * 5.15-6.14: free_unref_page(). 6.15+: __free_frozen_pages(), which
+ * __free_pages() and free_frozen_pages() both call (static: where it is
+ * inlined the hook set does not attach, and the self-test says so).
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-#define PT_FREE_UNREF_FUNC	"free_frozen_pages"
+#define PT_FREE_UNREF_FUNC	"__free_frozen_pages"
 #else
 #define PT_FREE_UNREF_FUNC	"free_unref_page"
 #endif
@@ -278,13 +269,14 @@ typedef unsigned long (*pt_bulk_array_fn)(gfp_t, int, nodemask_t *, int,
 /* ---- ftrace: reading a traced function's arguments ---- */
 
 /*
- * 6.6+ every arch has ftrace_regs_get_argument(), with no flag needed
- * (arm64 has only DYNAMIC_FTRACE_WITH_ARGS since 6.2, and refuses
- * FTRACE_OPS_FL_SAVE_REGS). Before: x86_64 saves the argument registers
- * (WITH_ARGS) in fregs->regs; other arches (arm64 5.15/6.1, WITH_REGS)
- * need full regs.
+ * With DYNAMIC_FTRACE_WITH_ARGS, 6.6+ reads arguments through
+ * ftrace_regs_get_argument(), no flag needed (arm64 has only WITH_ARGS
+ * since 6.2, and refuses FTRACE_OPS_FL_SAVE_REGS). Before 6.6 x86_64 saves
+ * the argument registers (WITH_ARGS) in fregs->regs. Elsewhere (arm64
+ * 5.15/6.1, WITH_REGS) ask for full regs.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS) && \
+	LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define PT_FTRACE_FLAGS	0
 #define pt_ftrace_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
 #elif defined(CONFIG_X86_64) && defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)

@@ -3,6 +3,7 @@
  * /sys/kernel/debug/pagetrail/: stats, hooks and lookup. Root-only.
  */
 #include <linux/debugfs.h>
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>

@@ -32,9 +32,6 @@ struct pt_side {
 	struct pt_hook_set *chosen;
 };
 
-/* The bulk allocator's entry, shown as the first frame of its stacks. */
-static unsigned long pt_bulk_func;
-
 /* Per hook: how many frames its stacks need trimmed (see pt_capture_buf()). */
 static unsigned int pt_hint_tp_alloc = PT_TRIM_HINT_INIT;
 static unsigned int pt_hint_tp_free = PT_TRIM_HINT_INIT;
@@ -72,13 +69,16 @@ static void pt_tp_free(void *data, struct page *page, unsigned int order)
 	pt_record(page, order, 0, PT_FREE, &pt_hint_tp_free);
 }
 
-/* prep_new_page(page, order, gfp, alloc_flags), post_alloc_hook(page, order, gfp) */
+/*
+ * prep_new_page(page, order, gfp, alloc_flags), post_alloc_hook(page, order,
+ * gfp). The bulk allocator and compaction call them with the per-cpu list
+ * or zone lock held: whatever the gfp, stackdepot must not allocate here.
+ */
 static void notrace pt_ft_alloc(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), pt_ftrace_arg(fregs, 2), PT_ALLOC,
-		  &pt_hint_ft_alloc);
+		  pt_ftrace_arg(fregs, 1), 0, PT_ALLOC, &pt_hint_ft_alloc);
 }
 
 /* __free_pages_ok(page, order, fpi), free_unref_page/free_frozen_pages(page, order) */
@@ -89,11 +89,17 @@ static void notrace pt_ft_free(unsigned long ip, unsigned long parent_ip,
 		  pt_ftrace_arg(fregs, 1), 0, PT_FREE, &pt_hint_ft_free);
 }
 
-/* The bulk allocator fills a list or an array; record what it added. */
+/*
+ * The bulk allocator fills a list or an array; record what it added. The
+ * stack is taken at entry: from the return handler, 5.15's x86 unwinder
+ * cannot get past the kretprobe trampoline.
+ */
 struct pt_bulk_call {
 	gfp_t gfp;
 	int nr_pages;
 	int first;			/* first array slot that was empty */
+	bool recording;
+	depot_stack_handle_t handle;
 	struct list_head *list;
 	struct page **array;
 };
@@ -102,6 +108,9 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pt_bulk_call *c = (struct pt_bulk_call *)ri->data;
 
+	c->recording = pt_recording() && pt_enter();
+	if (!c->recording)
+		return 0;
 	c->gfp = regs_get_kernel_argument(regs, 0);
 	c->nr_pages = regs_get_kernel_argument(regs, PT_BULK_ARG_NR);
 	c->list = PT_BULK_ARG_LIST < 0 ? NULL : (struct list_head *)
@@ -113,6 +122,8 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->first++;
 	/* Forget pages this task allocated before the call. */
 	this_cpu_ptr(&pt_tp_last[pt_context_level()])->task = NULL;
+	c->handle = pt_capture(&pt_hint_bulk, c->gfp, PT_ALLOC);
+	pt_leave();
 	return 0;
 }
 
@@ -135,11 +146,10 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned long nr = regs_return_value(regs);
 	unsigned long fallback = ULONG_MAX;
 	struct pt_tp_last *l;
-	depot_stack_handle_t h;
 	struct page *page;
 	unsigned long i;
 
-	if (!pt_recording() || !nr || !pt_enter())
+	if (!c->recording || !nr || !pt_enter())
 		return 0;
 	/*
 	 * If the task slept in the fallback and woke on another CPU, the
@@ -149,17 +159,16 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	l = this_cpu_ptr(&pt_tp_last[pt_context_level()]);
 	if (l->task == current)
 		fallback = l->pfn;
-	h = pt_capture(&pt_hint_bulk, c->gfp, PT_ALLOC, pt_bulk_func);
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
-			pt_bulk_store(c->array[i], h, fallback);
+			pt_bulk_store(c->array[i], c->handle, fallback);
 	} else if (c->list) {
 		/* New pages are added at the head; nr counts only those. */
 		i = 0;
 		list_for_each_entry(page, c->list, lru) {
 			if (i++ >= nr)
 				break;
-			pt_bulk_store(page, h, fallback);
+			pt_bulk_store(page, c->handle, fallback);
 		}
 	}
 	pt_leave();
@@ -222,14 +231,24 @@ static int pt_tp_attach(struct pt_hook *h)
 	return tracepoint_probe_register(h->tp, h->probe, NULL);
 }
 
+#ifdef CONFIG_DYNAMIC_FTRACE
+/*
+ * Free the filter of an unregistered ops: an empty filter is the shared
+ * empty hash. ftrace_free_filter() does the same, exported only from 6.1.
+ */
+static void pt_ft_clear_filter(struct pt_hook *h)
+{
+	pt_opt.ftrace_set_filter(&h->ops, NULL, 0, 1);
+}
+#endif
+
 static int pt_ft_attach(struct pt_hook *h)
 {
 #ifdef CONFIG_DYNAMIC_FTRACE
 	int ret;
 
 	if (!pt_have(register_ftrace_function) ||
-	    !pt_have(unregister_ftrace_function) ||
-	    !pt_have(ftrace_set_filter) || !pt_have(ftrace_free_filter)) {
+	    !pt_have(unregister_ftrace_function) || !pt_have(ftrace_set_filter)) {
 		h->why = "ftrace registration is not exported";
 		return -EOPNOTSUPP;
 	}
@@ -241,7 +260,7 @@ static int pt_ft_attach(struct pt_hook *h)
 	if (!ret)
 		ret = pt_opt.register_ftrace_function(&h->ops);
 	if (ret)
-		pt_opt.ftrace_free_filter(&h->ops);
+		pt_ft_clear_filter(h);
 	return ret;
 #else
 	h->why = "no CONFIG_DYNAMIC_FTRACE";
@@ -251,8 +270,6 @@ static int pt_ft_attach(struct pt_hook *h)
 
 static int pt_kr_attach(struct pt_hook *h)
 {
-	int ret;
-
 	if (!PT_BULK_LAYOUT_KNOWN) {
 		h->why = "unknown argument layout of " PT_BULK_FUNC_NAME;
 		return -EOPNOTSUPP;
@@ -263,10 +280,7 @@ static int pt_kr_attach(struct pt_hook *h)
 	h->rp.handler = h->ret;
 	h->rp.data_size = h->data_size;
 	h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
-	ret = register_kretprobe(&h->rp);
-	if (!ret)
-		pt_bulk_func = (unsigned long)h->rp.kp.addr;
-	return ret;
+	return register_kretprobe(&h->rp);
 }
 
 /**
@@ -322,7 +336,7 @@ void pt_hook_detach(struct pt_hook *h)
 	case PT_HOOK_FTRACE:
 #ifdef CONFIG_DYNAMIC_FTRACE
 		pt_opt.unregister_ftrace_function(&h->ops);
-		pt_opt.ftrace_free_filter(&h->ops);
+		pt_ft_clear_filter(h);
 #endif
 		break;
 	case PT_HOOK_KRETPROBE:

@@ -30,7 +30,6 @@ struct pt_optional pt_opt __ro_after_init = {
 	.register_ftrace_function = &register_ftrace_function,
 	.unregister_ftrace_function = &unregister_ftrace_function,
 	.ftrace_set_filter = &ftrace_set_filter,
-	.ftrace_free_filter = &ftrace_free_filter,
 #endif
 #ifdef STACK_DEPOT_EXTRA_BITS
 	.stack_depot_get_extra_bits = &stack_depot_get_extra_bits,

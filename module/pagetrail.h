@@ -94,8 +94,7 @@ int pt_stack_init(void);
 void pt_stack_exit(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind,
-				       unsigned long api_frame);
+				       gfp_t gfp, enum pt_kind kind);
 const char *pt_stack_nolock_via(void);
 bool pt_enter(void);
 void pt_leave(void);
@@ -166,14 +165,13 @@ static inline bool pt_recording(void)
  * unwinder and the allocator costs an unwind step on every event.
  */
 static __always_inline depot_stack_handle_t
-pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
-	   unsigned long api_frame)
+pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind)
 {
 	unsigned int len;
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
 	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
-				 kind, api_frame);
+				 kind);
 }
 
 /* The common path of every single-page hook. */
@@ -183,7 +181,7 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 {
 	if (!pt_recording() || !page || !pt_enter())
 		return;
-	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind, 0));
+	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind));
 	pt_leave();
 }
 

@@ -138,17 +138,18 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 
-	*len = min(pt_depth + READ_ONCE(*trim_hint),
-		   PT_MAX_DEPTH + PT_TRIM_SLACK - 1);
-	return &b->entries[pt_context_level()][1];
+	*len = min_t(unsigned int, pt_depth + READ_ONCE(*trim_hint),
+		     PT_MAX_DEPTH + PT_TRIM_SLACK);
+	return b->entries[pt_context_level()];
 }
 
 /*
  * Topping up stackdepot's pool. Where a save must not allocate, a full
- * pool makes it fail; saving that stack again from a worker, where
- * allocating is safe, gives the depot a new pool. Two slots: saving two
- * new stacks makes stackdepot allocate the pool after that one too, so the
- * next fill does not fail before the worker has run again.
+ * pool (6.15+: or a contended pool lock) makes it fail; saving that stack
+ * again from a worker, where allocating is safe, gives the depot a new
+ * pool. Two slots: when both hold stacks new to the depot, the second save
+ * also makes it allocate a spare pool, so the next fill does not fail
+ * before the worker has run again.
  */
 #define PT_TOPUP_SLOTS	2
 
@@ -209,10 +210,11 @@ static void pt_topup_request(unsigned long *e, unsigned int n)
 
 /*
  * May stackdepot allocate its next pool here? Only for an allocation whose
- * caller may sleep (so it holds no spinlock), and never on PREEMPT_RT,
- * where the page allocator's locks sleep and we run with preemption off.
- * Frees never allocate: the allocator may hold its locks around them
- * (free_pages_nolock()), as page_owner has it.
+ * caller may sleep (so it holds no spinlock) and whose hook runs outside
+ * the allocator's locks (callers pass gfp 0 otherwise), and never on
+ * PREEMPT_RT, where the page allocator's locks sleep and we run with
+ * preemption off. Frees never allocate: the allocator may hold its locks
+ * around them (6.15's free_pages_nolock()).
  */
 static bool pt_depot_may_alloc(gfp_t gfp, enum pt_kind kind)
 {
@@ -243,10 +245,8 @@ static depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
  * pt_capture_finish - trim an unwound stack and store it in stackdepot
  * @trim_hint: the calling hook's hint, see pt_capture_buf()
  * @n: frames pt_capture() unwound into pt_capture_buf()
- * @gfp: the allocation's gfp mask (0 for a free)
+ * @gfp: the allocation's gfp mask; 0 where stackdepot must not allocate
  * @kind: allocation or free
- * @api_frame: if non-zero, shown as the first frame (for return hooks,
- *	whose function has already returned)
  *
  * Drops the leading hook and allocator-internal frames, then of a leading
  * run of allocation APIs keeps the outermost: the stack starts at the API
@@ -256,8 +256,7 @@ static depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
  * Return: the stack's handle, or 0 if stackdepot could not store it.
  */
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind,
-				       unsigned long api_frame)
+				       gfp_t gfp, enum pt_kind kind)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = pt_context_level();
@@ -266,20 +265,18 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 	unsigned int first;
 	depot_stack_handle_t h;
 
-	for (first = 1; first < n + 1 && first <= PT_TRIM_SLACK; first++) {
+	for (first = 0; first < n && first < PT_TRIM_SLACK; first++) {
 		c = pt_frame_class(e[first], b->sym[ctx]);
 		if (c == PT_FRAME_INTERNAL)
 			continue;
-		if (c == PT_FRAME_API && first < n &&
+		if (c == PT_FRAME_API && first + 1 < n &&
 		    pt_frame_class(e[first + 1], b->sym[ctx]) != PT_FRAME_CALLER)
 			continue;
 		break;
 	}
-	if (first - 1 > READ_ONCE(*trim_hint))
-		WRITE_ONCE(*trim_hint, first - 1);
-	if (api_frame)
-		e[--first] = api_frame;
-	n = min(n + 1 - first, pt_depth);
+	if (first > READ_ONCE(*trim_hint))
+		WRITE_ONCE(*trim_hint, first);
+	n = min(n - first, pt_depth);
 	if (!n)
 		return 0;
 	h = pt_depot_save(e + first, n, gfp, kind);

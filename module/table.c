@@ -102,14 +102,21 @@ static inline void pt_rec_read(const struct pt_slot *s, int i,
 /**
  * pt_table_check_layout - check that the meta bits are stackdepot's spare bits
  *
- * Where the kernel exports stack_depot_get_extra_bits() (6.1+), ask it
- * where the extra bits are; 6.8+ also declares the layout in its header.
+ * 6.8+ declares the handle layout in its header; where the kernel exports
+ * stack_depot_get_extra_bits() (6.1+), ask it too.
  *
  * Context: Process context, at load.
  * Return: 0, or -EINVAL if the handle layout is not the expected one.
  */
 int pt_table_check_layout(void)
 {
+#ifdef DEPOT_POOL_INDEX_BITS	/* 6.8+: union handle_parts is public */
+	union handle_parts parts = { .handle = 0 };
+
+	parts.extra = PT_META_LATEST;
+	if (parts.handle != pt_rec_pack(0, PT_META_LATEST))
+		return -EINVAL;
+#endif
 #if PT_DEPOT_EXTRA_BITS
 	if (pt_have(stack_depot_get_extra_bits) &&
 	    (pt_opt.stack_depot_get_extra_bits(PT_HANDLE_MASK) != 0 ||

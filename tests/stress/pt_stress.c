@@ -77,21 +77,24 @@ static void pt_bulk(void)
 		pt_free(pages[i], 0);
 }
 
-/* Large folios freed together, as page reclaim and truncation do. */
+/*
+ * Large folios (compound pages: 5.15 has no folio_alloc()) freed together,
+ * as page reclaim and truncation do.
+ */
 static void pt_folio_batch(unsigned long i)
 {
 	struct page *pages[PT_STRESS_BATCH / 2];
 	unsigned int order = 1 + i % 2, n = 0;
 
 	while (n < ARRAY_SIZE(pages)) {
-		struct folio *folio = folio_alloc(pt_gfp, order);
+		struct page *page = alloc_pages(pt_gfp | __GFP_COMP, order);
 
-		if (!folio) {
+		if (!page) {
 			atomic_long_inc(&pt_failed);
 			break;
 		}
 		atomic_long_inc(&pt_allocs);
-		pages[n++] = &folio->page;
+		pages[n++] = page;
 	}
 	release_pages(pages, n);
 	atomic_long_add(n, &pt_frees);
