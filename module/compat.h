@@ -293,6 +293,24 @@ static inline unsigned long pt_ftrace_arg(struct ftrace_regs *fregs,
 }
 #endif
 
+/* ---- kprobes at a function's entry ---- */
+
+/*
+ * arm64 kprobes are BRK instructions (no KPROBES_ON_FTRACE): unwinding
+ * from the handler follows frame records, and at the probed function's
+ * first instruction its caller is only in the link register, so the
+ * unwinder skips it. x86 kprobes at entry go through ftrace, whose
+ * trampoline keeps the return address on the stack.
+ */
+static inline unsigned long pt_kprobe_entry_caller(struct pt_regs *regs)
+{
+#ifdef CONFIG_ARM64
+	return procedure_link_pointer(regs);
+#else
+	return 0;
+#endif
+}
+
 /* ---- timers, for the test modules ---- */
 
 /* hrtimer_setup() replaced hrtimer_init() + ->function in 6.13. */
@@ -360,6 +378,13 @@ static const char *const pt_internal_funcs[] = {
 	"__kretprobe_trampoline", "trampoline_handler",
 	"kretprobe_trampoline", "__kretprobe_trampoline_handler",
 	"ftrace_graph_func", "function_graph_enter",
+	/* arm64 kprobes are BRK exceptions */
+	"el1h_64_sync", "el1h_64_sync_handler",
+	"el1_dbg", "do_debug_exception", "brk_handler",	/* 5.15 - 6.6 */
+	"call_break_hook", "kprobe_breakpoint_handler",	/* 5.15 - 6.6 */
+	"el1_brk64", "do_el1_brk64", "call_el1_break_hook",	/* 6.12+ */
+	"kprobe_brk_handler",					/* 6.12+ */
+	"kprobe_handler",
 };
 /* PT_FRAMES_INTERNAL_END */
 

@@ -122,7 +122,8 @@ static int pt_bulk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->first++;
 	/* Forget pages this task allocated before the call. */
 	this_cpu_ptr(&pt_tp_last[pt_context_level()])->task = NULL;
-	c->handle = pt_capture(&pt_hint_bulk, c->gfp, PT_ALLOC);
+	c->handle = pt_capture_entry(&pt_hint_bulk, c->gfp, regs,
+				     pt_kprobe_entry_caller(regs));
 	pt_leave();
 	return 0;
 }

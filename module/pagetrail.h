@@ -94,7 +94,8 @@ int pt_stack_init(void);
 void pt_stack_exit(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind);
+				       gfp_t gfp, enum pt_kind kind,
+				       unsigned long ip, unsigned long caller);
 const char *pt_stack_nolock_via(void);
 bool pt_enter(void);
 void pt_leave(void);
@@ -171,7 +172,24 @@ pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind)
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
 	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
-				 kind);
+				 kind, 0, 0);
+}
+
+/*
+ * The same from a kprobe at @regs' function entry, where the unwinder may
+ * miss the caller (see pt_kprobe_entry_caller()).
+ */
+static __always_inline depot_stack_handle_t
+pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
+		 unsigned long caller)
+{
+	unsigned int len;
+	unsigned long *e = pt_capture_buf(trim_hint, &len);
+
+	/* One slot for the caller, should the unwinder have skipped it. */
+	return pt_capture_finish(trim_hint, stack_trace_save(e, len - 1, 0),
+				 gfp, PT_ALLOC, instruction_pointer(regs),
+				 caller);
 }
 
 /* The common path of every single-page hook. */

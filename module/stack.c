@@ -241,12 +241,33 @@ static depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
 	return stack_depot_save(e, n, gfp);
 }
 
+/* Put @caller after @ip's frame in @e[0..n) unless it follows already. */
+static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
+				     unsigned long ip, unsigned long caller)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && i < PT_TRIM_SLACK; i++) {
+		if (e[i] != ip)
+			continue;
+		if (i + 1 < n && e[i + 1] == caller)
+			return n;
+		memmove(&e[i + 2], &e[i + 1], (n - i - 1) * sizeof(*e));
+		e[i + 1] = caller;
+		return n + 1;
+	}
+	return n;
+}
+
 /**
  * pt_capture_finish - trim an unwound stack and store it in stackdepot
  * @trim_hint: the calling hook's hint, see pt_capture_buf()
  * @n: frames pt_capture() unwound into pt_capture_buf()
  * @gfp: the allocation's gfp mask; 0 where stackdepot must not allocate
  * @kind: allocation or free
+ * @ip: for a kprobe at a function's entry, that function; else 0
+ * @caller: if non-zero, @ip's caller, put after @ip's frame when the
+ *	unwinder skipped it (pt_capture_entry())
  *
  * Drops the leading hook and allocator-internal frames, then of a leading
  * run of allocation APIs keeps the outermost: the stack starts at the API
@@ -256,7 +277,8 @@ static depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
  * Return: the stack's handle, or 0 if stackdepot could not store it.
  */
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind)
+				       gfp_t gfp, enum pt_kind kind,
+				       unsigned long ip, unsigned long caller)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = pt_context_level();
@@ -265,6 +287,8 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 	unsigned int first;
 	depot_stack_handle_t h;
 
+	if (caller)
+		n = pt_insert_caller(e, n, ip, caller);
 	for (first = 0; first < n && first < PT_TRIM_SLACK; first++) {
 		c = pt_frame_class(e[first], b->sym[ctx]);
 		if (c == PT_FRAME_INTERNAL)

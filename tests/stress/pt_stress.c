@@ -157,9 +157,21 @@ static void pt_timer_fn(struct timer_list *t)
 		mod_timer(&pt_timer, jiffies + 1);
 }
 
+/*
+ * PREEMPT_RT forbids page allocation in hard interrupt context (the zone
+ * and pcp locks sleep there): its hrtimer runs in softirq context instead.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define PT_HRTIMER_MODE		HRTIMER_MODE_REL
+#define pt_hrtimer_count	pt_softirq
+#else
+#define PT_HRTIMER_MODE		HRTIMER_MODE_REL_HARD
+#define pt_hrtimer_count	pt_hardirq
+#endif
+
 static enum hrtimer_restart pt_hrtimer_fn(struct hrtimer *t)
 {
-	atomic_long_inc(&pt_hardirq);
+	atomic_long_inc(&pt_hrtimer_count);
 	pt_atomic_pair(0);
 	if (READ_ONCE(pt_stopping))
 		return HRTIMER_NORESTART;
@@ -236,8 +248,8 @@ static int __init pt_stress_init(void)
 	timer_setup(&pt_timer, pt_timer_fn, 0);
 	mod_timer(&pt_timer, jiffies + 1);
 	pt_hrtimer_setup(&pt_hrtimer, pt_hrtimer_fn, CLOCK_MONOTONIC,
-			 HRTIMER_MODE_REL_HARD);
-	hrtimer_start(&pt_hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+			 PT_HRTIMER_MODE);
+	hrtimer_start(&pt_hrtimer, ms_to_ktime(1), PT_HRTIMER_MODE);
 	for (cpu = 0; cpu < pt_nr_threads; cpu++)
 		wake_up_process(pt_threads[cpu]);
 	pr_info("pt_stress: started %u threads, holding %lu pages\n",
