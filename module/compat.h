@@ -401,6 +401,10 @@ static const char *const pt_api_funcs[] = {
 	"alloc_pages",				/* 5.15 - 6.9 */
 	"alloc_pages_noprof",			/* 6.10+ */
 	"alloc_pages_vma",			/* 5.15 - 6.0 */
+	"vma_alloc_folio",			/* 6.1 - 6.9 */
+	"vma_alloc_folio_noprof",		/* 6.10+ */
+	"folio_alloc_mpol",			/* 6.7 - 6.9, 6.15+ */
+	"folio_alloc_mpol_noprof",		/* 6.10+ */
 	"__folio_alloc",			/* 5.16 - 6.9 */
 	"__folio_alloc_noprof",			/* 6.10+ */
 	"folio_alloc",				/* 5.16 - 6.9 */

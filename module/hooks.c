@@ -153,12 +153,13 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!c->recording || !nr || !pt_enter())
 		return 0;
 	/*
-	 * If the task slept in the fallback and woke on another CPU, the
-	 * entry here predates the call: the fallback page is then recorded
-	 * twice, which is harmless.
+	 * The allocator falls back to __alloc_pages() only when the call
+	 * adds one page. If the task slept in the fallback and woke on
+	 * another CPU, the entry here predates the call: the fallback page
+	 * is then recorded twice, which is harmless.
 	 */
 	l = this_cpu_ptr(&pt_tp_last[pt_context_level()]);
-	if (l->task == current)
+	if (l->task == current && nr - (c->array ? c->first : 0) == 1)
 		fallback = l->pfn;
 	if (c->array) {
 		for (i = c->first; i < nr && i < c->nr_pages; i++)
@@ -247,6 +248,16 @@ static int pt_ft_attach(struct pt_hook *h)
 {
 #ifdef CONFIG_DYNAMIC_FTRACE
 	int ret;
+
+	/*
+	 * The allocation hooks run under the allocator's locks; where
+	 * stackdepot has no non-allocating save (5.15, some GKI kernels) it
+	 * would allocate there.
+	 */
+	if (h->ftrace_func == pt_ft_alloc && !pt_depot_can_nolock()) {
+		h->why = "stackdepot would allocate under the allocator's locks";
+		return -EOPNOTSUPP;
+	}
 
 	if (!pt_have(register_ftrace_function) ||
 	    !pt_have(unregister_ftrace_function) || !pt_have(ftrace_set_filter)) {

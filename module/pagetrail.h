@@ -187,7 +187,8 @@ pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
 	/* One slot for the caller, should the unwinder have skipped it. */
-	return pt_capture_finish(trim_hint, stack_trace_save(e, len - 1, 0),
+	return pt_capture_finish(trim_hint,
+				 stack_trace_save(e, len - !!caller, 0),
 				 gfp, PT_ALLOC, instruction_pointer(regs),
 				 caller);
 }

@@ -269,9 +269,9 @@ static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
  * @caller: if non-zero, @ip's caller, put after @ip's frame when the
  *	unwinder skipped it (pt_capture_entry())
  *
- * Drops the leading hook and allocator-internal frames, then of a leading
- * run of allocation APIs keeps the outermost: the stack starts at the API
- * its caller called.
+ * Drops the leading hook and allocator-internal frames and, of the
+ * allocation APIs among them, all but the outermost: the stack starts at
+ * the API its caller called.
  *
  * Context: Between pt_enter() and pt_leave(): any context but NMI.
  * Return: the stack's handle, or 0 if stackdepot could not store it.
@@ -285,21 +285,23 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 	unsigned long *e = b->entries[ctx];
 	enum pt_frame_class c;
 	unsigned int first;
+	int api = -1;	/* the last API frame before the caller */
 	depot_stack_handle_t h;
 
 	if (caller)
 		n = pt_insert_caller(e, n, ip, caller);
 	for (first = 0; first < n && first < PT_TRIM_SLACK; first++) {
 		c = pt_frame_class(e[first], b->sym[ctx]);
-		if (c == PT_FRAME_INTERNAL)
-			continue;
-		if (c == PT_FRAME_API && first + 1 < n &&
-		    pt_frame_class(e[first + 1], b->sym[ctx]) != PT_FRAME_CALLER)
-			continue;
-		break;
+		if (c == PT_FRAME_CALLER)
+			break;
+		if (c == PT_FRAME_API)
+			api = first;
 	}
 	if (first > READ_ONCE(*trim_hint))
 		WRITE_ONCE(*trim_hint, first);
+	/* Internal frames may follow it (alloc_pages_mpol()): keep them. */
+	if (api >= 0)
+		first = api;
 	n = min(n - first, pt_depth);
 	if (!n)
 		return 0;
