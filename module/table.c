@@ -102,14 +102,15 @@ static inline void pt_rec_read(const struct pt_slot *s, int i,
 /**
  * pt_table_check_layout - check that the meta bits are stackdepot's spare bits
  *
- * 6.8+ declares the handle layout in its header; where the kernel exports
- * stack_depot_get_extra_bits() (6.1+), ask it too.
- *
  * Context: Process context, at load.
  * Return: 0, or -EINVAL if the handle layout is not the expected one.
  */
 int pt_table_check_layout(void)
 {
+	/*
+	 * 6.8+ declares the handle layout in its header; where the kernel
+	 * exports stack_depot_get_extra_bits() (6.1+), ask it too.
+	 */
 #ifdef DEPOT_POOL_INDEX_BITS	/* 6.8+: union handle_parts is public */
 	union handle_parts parts = { .handle = 0 };
 
