@@ -297,11 +297,11 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 		if (c == PT_FRAME_API)
 			api = first;
 	}
-	if (first > READ_ONCE(*trim_hint))
-		WRITE_ONCE(*trim_hint, first);
 	/* Internal frames may follow it (alloc_pages_mpol()): keep them. */
 	if (api >= 0)
 		first = api;
+	if (first > READ_ONCE(*trim_hint))
+		WRITE_ONCE(*trim_hint, first);
 	n = min(n - first, pt_depth);
 	if (!n)
 		return 0;
