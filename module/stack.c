@@ -159,7 +159,9 @@ static struct {
 } pt_pending[PT_TOPUP_SLOTS];
 static unsigned long pt_pending_claimed;	/* bit per slot: taken */
 static unsigned long pt_pending_ready;		/* bit per slot: written */
-static bool pt_topup_broken;	/* even an allocating save failed */
+/* Allocating saves that failed in a row; stackdepot may be disabled. */
+#define PT_TOPUP_GIVE_UP	8
+static unsigned int pt_topup_failures;
 
 static void pt_topup_work_fn(struct work_struct *work)
 {
@@ -170,10 +172,12 @@ static void pt_topup_work_fn(struct work_struct *work)
 			continue;
 		smp_rmb(); /* pairs with smp_mb__before_atomic() in the request */
 		if (stack_depot_save(pt_pending[i].entries, pt_pending[i].nr,
-				     GFP_KERNEL))
+				     GFP_KERNEL)) {
 			pt_count(depot_topups);
-		else
-			WRITE_ONCE(pt_topup_broken, true);
+			WRITE_ONCE(pt_topup_failures, 0);
+		} else {
+			WRITE_ONCE(pt_topup_failures, pt_topup_failures + 1);
+		}
 		clear_bit(i, &pt_pending_ready);
 		clear_bit_unlock(i, &pt_pending_claimed);
 	}
@@ -194,7 +198,7 @@ static void pt_topup_request(unsigned long *e, unsigned int n)
 {
 	int i;
 
-	if (READ_ONCE(pt_topup_broken))
+	if (READ_ONCE(pt_topup_failures) >= PT_TOPUP_GIVE_UP)
 		return;
 	for (i = 0; i < PT_TOPUP_SLOTS; i++) {
 		if (test_and_set_bit_lock(i, &pt_pending_claimed))
