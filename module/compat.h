@@ -57,6 +57,11 @@ struct pt_optional {
 #ifdef STACK_DEPOT_EXTRA_BITS					/* 6.1+ */
 	typeof(&stack_depot_get_extra_bits) stack_depot_get_extra_bits;
 #endif
+#if defined(STACK_DEPOT_EXTRA_BITS) &&				\
+	LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)		/* 6.3+ */
+#define PT_HAVE_OPT_SET_EXTRA_BITS
+	typeof(&stack_depot_set_extra_bits) stack_depot_set_extra_bits;
+#endif
 #if defined(STACK_DEPOT_FLAG_CAN_ALLOC) &&			\
 	LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)		/* 6.8-6.14 */
 #define PT_HAVE_OPT_SAVE_FLAGS
@@ -82,6 +87,9 @@ extern typeof(ftrace_set_filter) ftrace_set_filter __weak;
 #endif
 #ifdef STACK_DEPOT_EXTRA_BITS
 extern typeof(stack_depot_get_extra_bits) stack_depot_get_extra_bits __weak;
+#endif
+#ifdef PT_HAVE_OPT_SET_EXTRA_BITS
+extern typeof(stack_depot_set_extra_bits) stack_depot_set_extra_bits __weak;
 #endif
 #if defined(PT_HAVE_OPT_SAVE_FLAGS)
 extern typeof(stack_depot_save_flags) stack_depot_save_flags __weak;
@@ -109,11 +117,35 @@ static __always_inline unsigned char pt_context_level(void)
 /*
  * Record flags ride in the handle's extra bits where stackdepot has them
  * (6.1+, STACK_DEPOT_EXTRA_BITS); 5.15 has none and the table keeps them
- * beside the handle.
+ * beside the handle. Set and read through stackdepot's own calls where the
+ * kernel exports them (set: 6.3+; get: 6.1+); else by hand, in the layout
+ * pt_table_check_layout() verifies at load against what the kernel has.
  */
 #ifdef STACK_DEPOT_EXTRA_BITS
 #define PT_DEPOT_EXTRA_BITS	STACK_DEPOT_EXTRA_BITS
-#else
+#define PT_DEPOT_EXTRA_SHIFT	(32 - STACK_DEPOT_EXTRA_BITS)
+#define PT_DEPOT_HANDLE_MASK	((1U << PT_DEPOT_EXTRA_SHIFT) - 1)
+
+static inline depot_stack_handle_t
+pt_depot_set_extra(depot_stack_handle_t handle, unsigned int bits)
+{
+#ifdef PT_HAVE_OPT_SET_EXTRA_BITS
+	if (pt_have(stack_depot_set_extra_bits))
+		return pt_opt.stack_depot_set_extra_bits(handle, bits);
+#endif
+	/* Like stackdepot: an empty handle carries no bits. */
+	if (!handle)
+		return 0;
+	return (handle & PT_DEPOT_HANDLE_MASK) | (bits << PT_DEPOT_EXTRA_SHIFT);
+}
+
+static inline unsigned int pt_depot_get_extra(depot_stack_handle_t handle)
+{
+	if (pt_have(stack_depot_get_extra_bits))
+		return pt_opt.stack_depot_get_extra_bits(handle);
+	return handle >> PT_DEPOT_EXTRA_SHIFT;
+}
+#else							/* 5.15 */
 #define PT_DEPOT_EXTRA_BITS	0
 #endif
 
@@ -191,14 +223,14 @@ static inline depot_stack_handle_t pt_depot_save_nolock(unsigned long *e,
  * something asked for it (KASAN: STACKDEPOT_ALWAYS_INIT) or a user called
  * stack_depot_init(), which GKI kernels do not export.
  */
-static inline int pt_depot_init(void)
+static inline int pt_stack_depot_init(void)
 {
 	if (pt_have(stack_depot_init))
 		return pt_opt.stack_depot_init();
 	if (LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0) ||
 	    IS_ENABLED(CONFIG_STACKDEPOT_ALWAYS_INIT))
 		return 0;
-	pr_err("pagetrail: stack_depot_init is not exported and this kernel does not set stackdepot up at boot\n");
+	pr_err(KBUILD_MODNAME ": stack_depot_init is not exported and this kernel does not set stackdepot up at boot\n");
 	return -EOPNOTSUPP;
 }
 
@@ -331,12 +363,34 @@ static inline void pt_hrtimer_setup(struct hrtimer *t,
 #define timer_delete_sync(t)	del_timer_sync(t)
 #endif
 
+/* ---- KUnit: the pure logic the tests in tests/kunit call ---- */
+
+/*
+ * <kunit/visibility.h> came with 6.2; before, export plainly. 6.13 made
+ * symbol namespaces strings.
+ */
+#if __has_include("kunit/visibility.h")
+#include <kunit/visibility.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define PT_KUNIT_IMPORT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define PT_KUNIT_IMPORT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+#else							/* 5.15, 6.1 */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(sym)	EXPORT_SYMBOL_GPL(sym)
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
+#endif
+#define PT_KUNIT_IMPORT_NS()
+#endif
+
 /* ---- frames a stack is trimmed of ---- */
 
 /*
  * Page-allocator functions between a hook and the allocation API, with the
  * kernel range that has them. A stack starts after the leading run of
- * these (see stack.c). The guest tests read this list from here: keep one
+ * these (see capture.c). The guest tests read this list from here: keep one
  * quoted name per entry and the PT_FRAMES_* markers.
  */
 /* PT_FRAMES_INTERNAL_BEGIN */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attach points: which page-allocator functions or tracepoints to hook on
+ * The page-allocator hooks: their handlers, and which of them to attach on
  * the running kernel. Inlining differs between kernels and configs (a 6.12
  * KASAN build inlines prep_new_page(); order-0 frees bypass
  * __free_pages_ok()), so for each side (alloc, free) we try hook sets in
  * order of preference and keep the first one the coverage self-test proves
  * complete.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
@@ -17,11 +19,38 @@
 #include "pagetrail.h"
 #include "compat.h"
 
+/* ==== Recording ==== */
+
+/**
+ * pt_store - record a block's event in the table
+ * @page: the block's first page
+ * @order: the block's order
+ * @kind: allocation or free
+ * @handle: the event's stack (pt_capture())
+ *
+ * Context: Between pt_enter() and pt_leave().
+ */
+void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
+	      depot_stack_handle_t handle)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	pt_table_record(pfn, order, kind, handle);
+	pt_count(kind == PT_ALLOC ? PT_CTR_ALLOC_EVENTS : PT_CTR_FREE_EVENTS);
+	if (pt_coverage_current() && in_task())
+		pt_coverage_note(pfn, order, kind);
+}
+
+/* ==== Hook sets ==== */
+
+#define PT_SET_HOOKS	3	/* most hooks in one set */
+#define PT_MISSING_LEN	128	/* "bulk, vmalloc, ...": the paths a set misses */
+
 struct pt_hook_set {
 	const char *name;
-	struct pt_hook *hooks[3];
+	struct pt_hook *hooks[PT_SET_HOOKS];
 	int covered;			/* self-test paths covered, -1: untried */
-	char missing[128];
+	char missing[PT_MISSING_LEN];
 };
 
 struct pt_side {
@@ -31,6 +60,8 @@ struct pt_side {
 	int nr_sets;
 	struct pt_hook_set *chosen;
 };
+
+/* ==== Handlers ==== */
 
 /* Per hook: how many frames its stacks need trimmed (see pt_capture_buf()). */
 static unsigned int pt_hint_tp_alloc = PT_TRIM_HINT_INIT;
@@ -135,7 +166,7 @@ static void pt_bulk_store(struct page *page, depot_stack_handle_t h,
 	if (!page)
 		return;
 	if (page_to_pfn(page) == fallback) {
-		pt_count(dedup);
+		pt_count(PT_CTR_DEDUP);
 		return;
 	}
 	pt_store(page, 0, PT_ALLOC, h);
@@ -179,8 +210,13 @@ static int pt_bulk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static struct pt_hook pt_h_tp_alloc = PT_TP_HOOK("mm_page_alloc", pt_tp_alloc);
 static struct pt_hook pt_h_tp_free = PT_TP_HOOK("mm_page_free", pt_tp_free);
-static struct pt_hook pt_h_ft_prep = PT_FT_HOOK("prep_new_page", pt_ft_alloc);
-static struct pt_hook pt_h_ft_post = PT_FT_HOOK("post_alloc_hook", pt_ft_alloc);
+/* Under the allocator's locks: see pt_ft_alloc(). */
+#define PT_FT_ALLOC_HOOK(t) \
+	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = pt_ft_alloc, \
+	  .needs_nolock_depot = true }
+
+static struct pt_hook pt_h_ft_prep = PT_FT_ALLOC_HOOK("prep_new_page");
+static struct pt_hook pt_h_ft_post = PT_FT_ALLOC_HOOK("post_alloc_hook");
 static struct pt_hook pt_h_ft_free_ok = PT_FT_HOOK("__free_pages_ok", pt_ft_free);
 static struct pt_hook pt_h_ft_free_unref = PT_FT_HOOK(PT_FREE_UNREF_FUNC,
 						      pt_ft_free);
@@ -209,154 +245,6 @@ static struct pt_side pt_sides[] = {
 	{ "free", PT_FREE, pt_free_sets, ARRAY_SIZE(pt_free_sets) },
 	{ "alloc", PT_ALLOC, pt_alloc_sets, ARRAY_SIZE(pt_alloc_sets) },
 };
-
-static void pt_find_tp(struct tracepoint *tp, void *priv)
-{
-	struct pt_hook *h = priv;
-
-	if (!strcmp(tp->name, h->target))
-		h->tp = tp;
-}
-
-static int pt_tp_attach(struct pt_hook *h)
-{
-	if (!pt_have(for_each_kernel_tracepoint)) {
-		h->why = "for_each_kernel_tracepoint is not exported";
-		return -EOPNOTSUPP;
-	}
-	h->tp = NULL;
-	pt_opt.for_each_kernel_tracepoint(pt_find_tp, h);
-	if (!h->tp) {
-		h->why = "no such tracepoint";
-		return -ENOENT;
-	}
-	return tracepoint_probe_register(h->tp, h->probe, NULL);
-}
-
-#ifdef CONFIG_DYNAMIC_FTRACE
-/*
- * Free the filter of an unregistered ops: an empty filter is the shared
- * empty hash. ftrace_free_filter() does the same, exported only from 6.1.
- */
-static void pt_ft_clear_filter(struct pt_hook *h)
-{
-	pt_opt.ftrace_set_filter(&h->ops, NULL, 0, 1);
-}
-#endif
-
-static int pt_ft_attach(struct pt_hook *h)
-{
-#ifdef CONFIG_DYNAMIC_FTRACE
-	int ret;
-
-	/*
-	 * The allocation hooks run under the allocator's locks; where
-	 * stackdepot has no non-allocating save (5.15, some GKI kernels) it
-	 * would allocate there.
-	 */
-	if (h->ftrace_func == pt_ft_alloc && !pt_depot_can_nolock()) {
-		h->why = "stackdepot would allocate under the allocator's locks";
-		return -EOPNOTSUPP;
-	}
-
-	if (!pt_have(register_ftrace_function) ||
-	    !pt_have(unregister_ftrace_function) || !pt_have(ftrace_set_filter)) {
-		h->why = "ftrace registration is not exported";
-		return -EOPNOTSUPP;
-	}
-	memset(&h->ops, 0, sizeof(h->ops));
-	h->ops.func = h->ftrace_func;
-	h->ops.flags = PT_FTRACE_FLAGS;
-	ret = pt_opt.ftrace_set_filter(&h->ops, (unsigned char *)h->target,
-				       strlen(h->target), 1);
-	if (!ret)
-		ret = pt_opt.register_ftrace_function(&h->ops);
-	if (ret)
-		pt_ft_clear_filter(h);
-	return ret;
-#else
-	h->why = "no CONFIG_DYNAMIC_FTRACE";
-	return -EOPNOTSUPP;
-#endif
-}
-
-static int pt_kr_attach(struct pt_hook *h)
-{
-	if (!PT_BULK_LAYOUT_KNOWN) {
-		h->why = "unknown argument layout of " PT_BULK_FUNC_NAME;
-		return -EOPNOTSUPP;
-	}
-	memset(&h->rp, 0, sizeof(h->rp));
-	h->rp.kp.symbol_name = h->target;
-	h->rp.entry_handler = h->entry;
-	h->rp.handler = h->ret;
-	h->rp.data_size = h->data_size;
-	h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
-	return register_kretprobe(&h->rp);
-}
-
-/**
- * pt_hook_attach - attach one hook, whatever its kind
- * @h: the hook
- *
- * Records the outcome in @h for the "hooks" file: h->err, and h->why when
- * the running kernel cannot offer what the hook needs.
- *
- * Context: Process context; may sleep.
- * Return: 0 or a negative errno.
- */
-int pt_hook_attach(struct pt_hook *h)
-{
-	int ret;
-
-	h->why = NULL;
-	switch (h->type) {
-	case PT_HOOK_TRACEPOINT:
-		ret = pt_tp_attach(h);
-		break;
-	case PT_HOOK_FTRACE:
-		ret = pt_ft_attach(h);
-		break;
-	case PT_HOOK_KRETPROBE:
-		ret = pt_kr_attach(h);
-		break;
-	default:
-		ret = -EINVAL;
-	}
-	h->err = ret;
-	h->attached = !ret;
-	return ret;
-}
-
-/**
- * pt_hook_detach - detach a hook attached by pt_hook_attach()
- * @h: the hook; nothing happens if it is not attached
- *
- * Returns once no CPU runs the hook's handler any more.
- *
- * Context: Process context; sleeps.
- */
-void pt_hook_detach(struct pt_hook *h)
-{
-	if (!h->attached)
-		return;
-	switch (h->type) {
-	case PT_HOOK_TRACEPOINT:
-		tracepoint_probe_unregister(h->tp, h->probe, NULL);
-		tracepoint_synchronize_unregister();
-		break;
-	case PT_HOOK_FTRACE:
-#ifdef CONFIG_DYNAMIC_FTRACE
-		pt_opt.unregister_ftrace_function(&h->ops);
-		pt_ft_clear_filter(h);
-#endif
-		break;
-	case PT_HOOK_KRETPROBE:
-		unregister_kretprobe(&h->rp);
-		break;
-	}
-	h->attached = false;
-}
 
 static void pt_set_detach(struct pt_hook_set *s)
 {
@@ -387,7 +275,7 @@ static int pt_side_coverage(struct pt_side *side, char *missing, size_t len)
 
 	missing[0] = '\0';
 	for (i = 0; i < PT_NR_PATHS; i++) {
-		struct pt_selftest_result *r = &pt_selftest_results[i];
+		struct pt_coverage_result *r = &pt_coverage_results[i];
 		bool ok = side->kind == PT_ALLOC ? r->alloc_ok : r->free_ok;
 
 		if (ok) {
@@ -414,7 +302,7 @@ static int pt_resolve(struct pt_side *side)
 
 		if (pt_set_attach(s))
 			continue;
-		pt_selftest_run();
+		pt_coverage_run();
 		s->covered = pt_side_coverage(side, s->missing,
 					      sizeof(s->missing));
 		if (s->covered == PT_NR_PATHS) {
@@ -427,15 +315,15 @@ static int pt_resolve(struct pt_side *side)
 			best = s;
 	}
 	if (!best) {
-		pr_err("pagetrail: no %s hook could be attached\n", side->name);
+		pr_err("no %s hook could be attached\n", side->name);
 		return -ENOENT;
 	}
 	if (!pt_allow_partial) {
-		pr_err("pagetrail: %s via %s is not recorded by any hook set (best: %s); load with allow_partial=1 to load anyway\n",
+		pr_err("%s via %s is not recorded by any hook set (best: %s); load with allow_partial=1 to load anyway\n",
 		       side->name, best->missing, best->name);
 		return -EOPNOTSUPP;
 	}
-	pr_warn("pagetrail: allow_partial: %s via %s will not be recorded\n",
+	pr_warn("allow_partial: %s via %s will not be recorded\n",
 		side->name, best->missing);
 	if (pt_set_attach(best))
 		return -ENOENT;
@@ -443,6 +331,15 @@ static int pt_resolve(struct pt_side *side)
 	return 0;
 }
 
+/* ==== Choosing at load ==== */
+
+/**
+ * pt_hooks_init - attach, per side, the first hook set the self-test proves
+ *
+ * Context: Process context, at load; sleeps.
+ * Return: 0, or -ENOENT/-EOPNOTSUPP if no set covers every path (see
+ * allow_partial).
+ */
 int pt_hooks_init(void)
 {
 	int i, ret;
@@ -455,10 +352,17 @@ int pt_hooks_init(void)
 		}
 	}
 	/* Final run, with everything attached, for the "hooks" file. */
-	pt_selftest_run();
+	pt_coverage_run();
 	return 0;
 }
 
+/**
+ * pt_hooks_exit - detach the allocator hooks
+ *
+ * Description: Returns once no handler runs any more.
+ *
+ * Context: Process context; sleeps.
+ */
 void pt_hooks_exit(void)
 {
 	int i;
@@ -470,32 +374,12 @@ void pt_hooks_exit(void)
 	}
 }
 
-static const char *const pt_hook_type_names[] = {
-	[PT_HOOK_TRACEPOINT] = "tracepoint",
-	[PT_HOOK_FTRACE] = "ftrace",
-	[PT_HOOK_KRETPROBE] = "kretprobe",
-};
-
 /**
- * pt_hook_show - one line about a hook for the "hooks" file
+ * pt_hooks_show - the hook sets, their hooks and the self-test, for "hooks"
  * @m: the seq_file
- * @h: the hook
  *
  * Context: Process context.
  */
-void pt_hook_show(struct seq_file *m, const struct pt_hook *h)
-{
-	seq_printf(m, "%s:%s %s", pt_hook_type_names[h->type], h->target,
-		   h->attached ? "attached" : "detached");
-	if (h->why)
-		seq_printf(m, " (unavailable: %s)", h->why);
-	else if (h->err)
-		seq_printf(m, " (error %d)", h->err);
-	if (h->type == PT_HOOK_KRETPROBE && h->attached)
-		seq_printf(m, " missed=%d", h->rp.nmissed);
-	seq_putc(m, '\n');
-}
-
 void pt_hooks_show(struct seq_file *m)
 {
 	int i, j, k;
@@ -524,7 +408,7 @@ void pt_hooks_show(struct seq_file *m)
 	}
 	seq_puts(m, "selftest:\n");
 	for (i = 0; i < PT_NR_PATHS; i++) {
-		struct pt_selftest_result *r = &pt_selftest_results[i];
+		struct pt_coverage_result *r = &pt_coverage_results[i];
 
 		seq_printf(m, "  %-18s alloc %s  free %s\n", r->path,
 			   r->alloc_ok ? "ok" : "MISSED",

@@ -1,12 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pagetrail: remembers, for every physical page, the stack that last
- * allocated it and the stack that last freed it.
+ * allocated it and the stack that last freed it, and prints both inside
+ * KASAN (and KFENCE) reports.
+ *
+ * One event's way through the module:
+ *
+ *   page allocator                            KASAN / KFENCE report
+ *        | tracepoint, ftrace, kretprobe            | error_report_end
+ *        v                                          v
+ *   hooks.c ---> capture.c ---> depot.c         report.c <--- resolve.c
+ *   (handlers)   (unwind, trim)  (stackdepot)      ^         (address -> pfn,
+ *        |                                         |          vfree ring)
+ *        +---------> table.c (per-pfn records) ----+---> debugfs.c, views.c
+ *                                                        (stats, hooks,
+ *                                                         lookup, dump, top)
+ *
+ * attach.c attaches any kind of hook; coverage.c proves at load which hook
+ * set records every allocator path; main.c holds the parameters and the
+ * init order; compat.h every kernel-version difference.
  */
 #ifndef _PAGETRAIL_H
 #define _PAGETRAIL_H
 
 #include <linux/types.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <asm/current.h>
 #include <linux/ftrace.h>
@@ -19,39 +37,53 @@ struct page;
 struct seq_file;
 
 enum pt_kind { PT_FREE = 0, PT_ALLOC = 1 };
-enum pt_mode { PT_MODE_BOTH, PT_MODE_LAST };
 
 #define PT_MAX_DEPTH	64
 
-/* Parameters (main.c). */
-extern bool pt_enabled;
+/* ---- parameters and switches (main.c) ---- */
+
 extern bool pt_print_on_report;
 extern bool pt_allow_partial;
 extern unsigned int pt_depth;
-extern enum pt_mode pt_mode;
 
-/* Counters, per CPU so the hot path never shares a cache line. */
-struct pt_stats {
-	unsigned long events[2];	/* indexed by enum pt_kind */
-	unsigned long no_stack;		/* recorded without a stack */
-	unsigned long recursion;	/* skipped: re-entered from stackdepot */
-	unsigned long nmi;		/* skipped: NMI context */
-	unsigned long dedup;		/* skipped: already recorded by another hook */
-	unsigned long untracked;	/* pfn outside the table */
-	unsigned long depot_nolock_failed; /* non-allocating save failed */
-	unsigned long depot_topups;	/* pools given to stackdepot later */
+/* enabled=1: patched in and out by the "enabled" parameter. */
+DECLARE_STATIC_KEY_TRUE(pt_enabled_key);
+
+/* ---- counters (main.c), per CPU: the hot path shares no cache line ---- */
+
+enum pt_counter {
+	PT_CTR_ALLOC_EVENTS,		/* allocations recorded */
+	PT_CTR_FREE_EVENTS,		/* frees recorded */
+	PT_CTR_NO_STACK,		/* recorded with the "not saved" stack */
+	PT_CTR_RECURSION,		/* skipped: re-entered from stackdepot */
+	PT_CTR_NMI,			/* skipped: NMI context */
+	PT_CTR_DEDUP,			/* skipped: recorded by another hook */
+	PT_CTR_UNTRACKED,		/* pfn outside the table */
+	PT_CTR_DEPOT_NOLOCK_FAILED,	/* non-allocating save failed */
+	PT_CTR_DEPOT_TOPUPS,		/* pools given to stackdepot later */
+	PT_NR_COUNTERS
 };
-DECLARE_PER_CPU(struct pt_stats, pt_stats);
-#define pt_count(field) this_cpu_inc(pt_stats.field)
-void pt_stats_sum(struct pt_stats *sum);
 
-/*
- * One recorded event as the table gives it back: the stack and the order
- * of the block it was recorded for (-1: nothing recorded).
- */
+DECLARE_PER_CPU(unsigned long [PT_NR_COUNTERS], pt_counters);
+
+static __always_inline void pt_count(enum pt_counter c)
+{
+	this_cpu_inc(pt_counters[c]);
+}
+
+unsigned long pt_counter_sum(enum pt_counter c);
+extern const char *const pt_counter_names[PT_NR_COUNTERS];
+
+/* ---- what the table gives back (table.c) ---- */
+
+/* pt_event.order when there is no stack to show. */
+#define PT_ORDER_NONE		(-1)	/* nothing recorded since load */
+#define PT_ORDER_NOT_KEPT	(-2)	/* this mode does not keep it */
+
+/* One recorded event: its stack and the order of its block. */
 struct pt_event {
-	depot_stack_handle_t handle;	/* 0: recorded, but no stack saved */
-	int order;
+	depot_stack_handle_t handle;	/* no table flags; see depot.c */
+	int order;			/* or PT_ORDER_NONE/NOT_KEPT */
 };
 
 /* What the table knows about one pfn, the same in every mode. */
@@ -59,12 +91,16 @@ struct pt_view {
 	struct pt_event alloc;		/* last allocation */
 	struct pt_event free;		/* last free */
 	bool allocated;			/* the latest event is an allocation */
-	bool both;			/* false: mode=last keeps the latest only */
 };
+
+static inline bool pt_event_recorded(const struct pt_event *e)
+{
+	return e->order >= 0;
+}
 
 static inline bool pt_view_empty(const struct pt_view *v)
 {
-	return v->alloc.order < 0 && v->free.order < 0;
+	return !pt_event_recorded(&v->alloc) && !pt_event_recorded(&v->free);
 }
 
 /* The latest event of @v. */
@@ -73,7 +109,6 @@ static inline const struct pt_event *pt_view_latest(const struct pt_view *v)
 	return v->allocated ? &v->alloc : &v->free;
 }
 
-/* table.c */
 int pt_table_init(void);
 void pt_table_exit(void);
 void pt_table_record(unsigned long pfn, unsigned int order,
@@ -87,75 +122,41 @@ unsigned long pt_table_dir_bytes(void);
 unsigned long pt_table_pages(void);
 unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);
+const char *pt_table_mode(void);
 
-/* stack.c */
+/* A record as stored: pure encoding, exported to the KUnit tests. */
+struct pt_rec {
+	u32 word;	/* the handle, with the flags in its extra bits */
+	u8 side;	/* 5.15, no extra bits: the flags; else 0 */
+};
+struct pt_rec pt_rec_encode(depot_stack_handle_t handle, unsigned int order,
+			    bool allocated);
+void pt_rec_decode(struct pt_rec r, struct pt_event *e, bool *allocated);
+
+/* ---- stack capture (capture.c) and stackdepot (depot.c) ---- */
+
 #define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
-int pt_stack_init(void);
-void pt_stack_exit(void);
+
+bool pt_enter(void);
+void pt_leave(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 				       gfp_t gfp, enum pt_kind kind,
 				       unsigned long ip, unsigned long caller);
-const char *pt_stack_nolock_via(void);
-bool pt_enter(void);
-void pt_leave(void);
-void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
-	      depot_stack_handle_t handle);
+int pt_capture_init(void);
+void pt_capture_exit(void);
 
-/* hooks.c */
-enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
-
-/* One attach point of any kind; see pt_hook_attach(). */
-struct pt_hook {
-	enum pt_hook_type type;
-	const char *target;
-	void *probe;			/* tracepoint probe */
-	ftrace_func_t ftrace_func;
-	kretprobe_handler_t entry, ret;
-	size_t data_size;
-
-	struct tracepoint *tp;
-	struct ftrace_ops ops;
-	struct kretprobe rp;
-	bool attached;
-	int err;
-	const char *why;		/* why the kernel cannot offer it */
+enum pt_frame_class {
+	PT_FRAME_CALLER, PT_FRAME_INTERNAL, PT_FRAME_API, PT_FRAME_CLASSES
 };
+enum pt_frame_class pt_frame_name_class(const char *name);
 
-#define PT_TP_HOOK(t, fn) \
-	{ .type = PT_HOOK_TRACEPOINT, .target = t, .probe = fn }
-#define PT_FT_HOOK(t, fn) \
-	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = fn }
-
-int pt_hook_attach(struct pt_hook *h);
-void pt_hook_detach(struct pt_hook *h);
-void pt_hook_show(struct seq_file *m, const struct pt_hook *h);
-int pt_hooks_init(void);
-void pt_hooks_exit(void);
-void pt_hooks_show(struct seq_file *m);
-
-/* selftest.c */
-struct pt_selftest_result {
-	const char *path;
-	bool alloc_ok;
-	bool free_ok;
-	bool ran;
-};
-#define PT_NR_PATHS 7
-extern struct pt_selftest_result pt_selftest_results[PT_NR_PATHS];
-void pt_selftest_run(void);
-void pt_selftest_note(unsigned long pfn, unsigned int order,
-		      enum pt_kind kind);
-extern struct task_struct *pt_selftest_task;
-
-/*
- * Record now? The load-time self-test records even if a writer has already
- * set enabled=0 through sysfs (the parameter exists before init runs).
- */
-static inline bool pt_recording(void)
-{
-	return READ_ONCE(pt_enabled) || READ_ONCE(pt_selftest_task) == current;
-}
+depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
+				   gfp_t gfp, enum pt_kind kind);
+bool pt_depot_is_failed(depot_stack_handle_t handle);
+const char *pt_depot_nolock_via(void);
+int pt_depot_init(void);
+void pt_depot_exit(void);
 
 /* Frames to trim in a hook's stacks, learnt per hook: see pt_capture_buf(). */
 #define PT_TRIM_HINT_INIT	2
@@ -193,6 +194,79 @@ pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
 				 caller);
 }
 
+/* ---- attaching hooks of any kind (attach.c) ---- */
+
+enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
+
+/* One attach point of any kind; see pt_hook_attach(). */
+struct pt_hook {
+	enum pt_hook_type type;
+	const char *target;
+	void *probe;			/* tracepoint probe */
+	ftrace_func_t ftrace_func;
+	kretprobe_handler_t entry, ret;
+	size_t data_size;
+	bool needs_nolock_depot;	/* saves under the allocator's locks */
+
+	struct tracepoint *tp;
+	struct ftrace_ops ops;
+	struct kretprobe rp;
+	bool attached;
+	int err;
+	const char *why;		/* why the kernel cannot offer it */
+};
+
+#define PT_TP_HOOK(t, fn) \
+	{ .type = PT_HOOK_TRACEPOINT, .target = t, .probe = fn }
+#define PT_FT_HOOK(t, fn) \
+	{ .type = PT_HOOK_FTRACE, .target = t, .ftrace_func = fn }
+
+int pt_hook_attach(struct pt_hook *h);
+void pt_hook_detach(struct pt_hook *h);
+void pt_hook_show(struct seq_file *m, const struct pt_hook *h);
+
+/* ---- the allocator hooks (hooks.c) ---- */
+
+int pt_hooks_init(void);
+void pt_hooks_exit(void);
+void pt_hooks_show(struct seq_file *m);
+void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
+	      depot_stack_handle_t handle);
+
+/* ---- the coverage self-test (coverage.c) ---- */
+
+struct pt_coverage_result {
+	const char *path;
+	bool alloc_ok;
+	bool free_ok;
+	bool ran;
+};
+
+#define PT_NR_PATHS 7
+extern struct pt_coverage_result pt_coverage_results[PT_NR_PATHS];
+void pt_coverage_run(void);
+void pt_coverage_note(unsigned long pfn, unsigned int order,
+		      enum pt_kind kind);
+
+/* On only while pt_coverage_run() runs, in pt_coverage_task. */
+DECLARE_STATIC_KEY_FALSE(pt_coverage_key);
+extern struct task_struct *pt_coverage_task;
+
+static __always_inline bool pt_coverage_current(void)
+{
+	return static_branch_unlikely(&pt_coverage_key) &&
+	       READ_ONCE(pt_coverage_task) == current;
+}
+
+/*
+ * Record now? The coverage self-test records even if a writer has already
+ * set enabled=0 through sysfs (the parameter exists before init runs).
+ */
+static __always_inline bool pt_recording(void)
+{
+	return static_branch_likely(&pt_enabled_key) || pt_coverage_current();
+}
+
 /* The common path of every single-page hook. */
 static __always_inline void pt_record(struct page *page, unsigned int order,
 				      gfp_t gfp, enum pt_kind kind,
@@ -204,27 +278,36 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 	pt_leave();
 }
 
-/* report.c */
+/* ---- reports (report.c) and address resolution (resolve.c) ---- */
+
 int pt_report_init(void);
 void pt_report_exit(void);
 void pt_print_pfn(struct seq_file *m, unsigned long pfn);
 void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle);
-bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
 extern struct pt_hook pt_report_hook;
 
-/* vfree.c */
-int pt_vfree_init(void);
-void pt_vfree_exit(void);
-bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn);
+bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
+int pt_resolve_init(void);
+void pt_resolve_exit(void);
 extern struct pt_hook pt_vfree_hook;
 
-/* dump.c */
-void pt_dump_init(struct dentry *dir);
+/* ---- debugfs (debugfs.c) and whole-table views (views.c) ---- */
 
-/* debugfs.c */
-int pt_copy_cmd(char *buf, size_t size, const char __user *ubuf,
-		size_t count, const char *file);
+enum pt_lookup_key { PT_LOOKUP_PFN, PT_LOOKUP_PHYS, PT_LOOKUP_VIRT };
+int pt_lookup_parse(const char *buf, enum pt_lookup_key *key,
+		    unsigned long *val);
+char *pt_user_cmd(const char __user *ubuf, size_t count, size_t max,
+		  const char *file);
 void pt_debugfs_init(void);
 void pt_debugfs_exit(void);
+
+struct pt_top_slot {
+	u32 handle;
+	u32 pages;
+};
+bool pt_top_add(struct pt_top_slot *t, unsigned int nr, u32 handle,
+		u32 pages);
+void pt_top_sort(struct pt_top_slot *t, unsigned int nr);
+void pt_views_init(struct dentry *dir);
 
 #endif /* _PAGETRAIL_H */

@@ -4,129 +4,221 @@
  * (one record per page in mode=last, two in mode=both) only for sections
  * that hold memory. Holes cost a directory slot, nothing more.
  *
- * Writers are the hooks (preemption disabled) and the memory-hotplug
- * notifier; the directory and leaves are published with RCU so the
- * notifier can add and remove sections while hooks run.
+ * This file owns the record format and the mode: every reader gets a
+ * struct pt_view, the same in every mode.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/build_bug.h>
+#include <linux/lockdep.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "pagetrail.h"
 #include "compat.h"
 
-/*
- * A record is a u32 stackdepot handle plus 5 bits of meta data: the block
- * order + 1 (0: nothing recorded) and whether this is the page's latest
- * event. Where stackdepot has extra bits (6.1+) the meta data sits in the
- * handle's top STACK_DEPOT_EXTRA_BITS; 5.15 keeps it in a byte per record
- * after the handles of the leaf.
- */
-#define PT_META_ORDER_MASK	0x0fU
-#define PT_META_LATEST		0x10U
-#define PT_META_BITS		5
-static_assert(PT_MAX_PAGE_ORDER + 1 <= PT_META_ORDER_MASK);
+/* ==== The record format ==== */
 
+/*
+ * A record is the event's stackdepot handle plus 5 bits of flags:
+ *
+ *   bits 0-3  order of the block + 1 (0: nothing recorded)
+ *   bit  4    ALLOCATED: mode=both: on the allocation record while the
+ *             page is allocated; mode=last: the event is an allocation
+ *
+ * Where stackdepot has extra bits (6.1+) the flags are the handle's top
+ * STACK_DEPOT_EXTRA_BITS, set and read through stackdepot's calls (as
+ * KMSAN keeps its origin flags); 5.15 keeps them in a byte per record
+ * after the leaf's handles. A recorded event's handle is never 0: a stack
+ * stackdepot could not save is depot.c's "failed" handle.
+ */
+#define PT_REC_ORDER_MASK	0x0fU
+#define PT_REC_ALLOCATED	0x10U
+#define PT_REC_FLAG_BITS	5
+static_assert(PT_MAX_PAGE_ORDER + 1 <= PT_REC_ORDER_MASK);
 #if PT_DEPOT_EXTRA_BITS
-static_assert(PT_DEPOT_EXTRA_BITS >= PT_META_BITS);
-#define PT_META_SHIFT		(32 - PT_DEPOT_EXTRA_BITS)
-#define PT_HANDLE_MASK		((1U << PT_META_SHIFT) - 1)
+static_assert(PT_DEPOT_EXTRA_BITS >= PT_REC_FLAG_BITS);
 #define PT_SIDE_BYTES		0
 #else
 #define PT_SIDE_BYTES		1
 #endif
 
+/* The page's records in its leaf: [0] allocation (or latest), [1] free. */
 struct pt_slot {
-	u32 *rec;	/* the page's records */
-	u8 *meta;	/* 5.15: their meta data; NULL elsewhere */
+	u32 *rec;
+	u8 *side;	/* 5.15: their flags; NULL elsewhere */
 };
 
-static inline u32 pt_rec_pack(depot_stack_handle_t h, unsigned int meta)
+/**
+ * pt_rec_encode - pack an event into a record
+ * @handle: the event's stack, not 0
+ * @order: the block's order, at most PT_MAX_PAGE_ORDER
+ * @allocated: the ALLOCATED flag
+ *
+ * Context: Any context.
+ * Return: the record.
+ */
+struct pt_rec pt_rec_encode(depot_stack_handle_t handle, unsigned int order,
+			    bool allocated)
 {
-#if PT_DEPOT_EXTRA_BITS
-	return (h & PT_HANDLE_MASK) | (meta << PT_META_SHIFT);
-#else
-	return h;
-#endif
-}
-
-static inline unsigned int pt_rec_meta(const struct pt_slot *s, int i)
-{
-#if PT_DEPOT_EXTRA_BITS
-	return READ_ONCE(s->rec[i]) >> PT_META_SHIFT;
-#else
-	return READ_ONCE(s->meta[i]);
-#endif
-}
-
-static inline void pt_rec_write(const struct pt_slot *s, int i,
-				depot_stack_handle_t h, unsigned int meta)
-{
-	WRITE_ONCE(s->rec[i], pt_rec_pack(h, meta));
-#if !PT_DEPOT_EXTRA_BITS
-	WRITE_ONCE(s->meta[i], meta);
-#endif
-}
-
-static inline void pt_rec_clear_latest(const struct pt_slot *s, int i)
-{
-#if PT_DEPOT_EXTRA_BITS
-	WRITE_ONCE(s->rec[i], READ_ONCE(s->rec[i]) &
-		   ~(PT_META_LATEST << PT_META_SHIFT));
-#else
-	WRITE_ONCE(s->meta[i], READ_ONCE(s->meta[i]) & ~PT_META_LATEST);
-#endif
-}
-
-static inline void pt_rec_read(const struct pt_slot *s, int i,
-			       struct pt_event *e, bool *latest)
-{
-	unsigned int meta = pt_rec_meta(s, i);
+	unsigned int flags = (order + 1) | (allocated ? PT_REC_ALLOCATED : 0);
+	struct pt_rec r;
 
 #if PT_DEPOT_EXTRA_BITS
-	e->handle = READ_ONCE(s->rec[i]) & PT_HANDLE_MASK;
+	r.word = pt_depot_set_extra(handle, flags);
+	r.side = 0;
 #else
-	e->handle = READ_ONCE(s->rec[i]);
+	r.word = handle;
+	r.side = flags;
 #endif
-	e->order = (int)(meta & PT_META_ORDER_MASK) - 1;
-	*latest = e->order >= 0 && (meta & PT_META_LATEST);
+	return r;
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_rec_encode);
+
+static unsigned int pt_rec_flags(struct pt_rec r)
+{
+#if PT_DEPOT_EXTRA_BITS
+	return pt_depot_get_extra(r.word);
+#else
+	return r.side;
+#endif
 }
 
 /**
- * pt_table_check_layout - check that the meta bits are stackdepot's spare bits
+ * pt_rec_decode - unpack a record
+ * @r: the record
+ * @e: its event, handle without the flags (order PT_ORDER_NONE if empty)
+ * @allocated: its ALLOCATED flag
+ *
+ * Context: Any context.
+ */
+void pt_rec_decode(struct pt_rec r, struct pt_event *e, bool *allocated)
+{
+	unsigned int flags = pt_rec_flags(r);
+
+	e->order = (int)(flags & PT_REC_ORDER_MASK) - 1;
+#if PT_DEPOT_EXTRA_BITS
+	e->handle = pt_depot_set_extra(r.word, 0);
+#else
+	e->handle = r.word;
+#endif
+	*allocated = e->order >= 0 && (flags & PT_REC_ALLOCATED);
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_rec_decode);
+
+static inline struct pt_rec pt_rec_load(const struct pt_slot *s, int i)
+{
+	struct pt_rec r = { .word = READ_ONCE(s->rec[i]) };
+
+	if (PT_SIDE_BYTES)
+		r.side = READ_ONCE(s->side[i]);
+	return r;
+}
+
+static inline void pt_rec_store(const struct pt_slot *s, int i,
+				struct pt_rec r)
+{
+	WRITE_ONCE(s->rec[i], r.word);
+	if (PT_SIDE_BYTES)
+		WRITE_ONCE(s->side[i], r.side);
+}
+
+/**
+ * pt_table_check_layout - check the by-hand flag layout against stackdepot
+ *
+ * Description: compat.h sets the flags by hand where the kernel does not export
+ * stack_depot_set_extra_bits() (6.1, 6.2, GKI kernels without it).
  *
  * Context: Process context, at load.
  * Return: 0, or -EINVAL if the handle layout is not the expected one.
  */
 int pt_table_check_layout(void)
 {
-	/*
-	 * 6.8+ declares the handle layout in its header; where the kernel
-	 * exports stack_depot_get_extra_bits() (6.1+), ask it too.
-	 */
+#if PT_DEPOT_EXTRA_BITS
+	u32 probe = PT_DEPOT_HANDLE_MASK |
+		    (PT_REC_ALLOCATED << PT_DEPOT_EXTRA_SHIFT);
 #ifdef DEPOT_POOL_INDEX_BITS	/* 6.8+: union handle_parts is public */
-	union handle_parts parts = { .handle = 0 };
+	union handle_parts parts = { .handle = PT_DEPOT_HANDLE_MASK };
 
-	parts.extra = PT_META_LATEST;
-	if (parts.handle != pt_rec_pack(0, PT_META_LATEST))
+	parts.extra = PT_REC_ALLOCATED;
+	if (parts.handle != probe)
 		return -EINVAL;
 #endif
-#if PT_DEPOT_EXTRA_BITS
 	if (pt_have(stack_depot_get_extra_bits) &&
-	    (pt_opt.stack_depot_get_extra_bits(PT_HANDLE_MASK) != 0 ||
-	     pt_opt.stack_depot_get_extra_bits(pt_rec_pack(0, PT_META_LATEST)) !=
-			PT_META_LATEST))
+	    (pt_opt.stack_depot_get_extra_bits(PT_DEPOT_HANDLE_MASK) != 0 ||
+	     pt_opt.stack_depot_get_extra_bits(probe) != PT_REC_ALLOCATED))
+		return -EINVAL;
+	if (pt_depot_set_extra(PT_DEPOT_HANDLE_MASK, PT_REC_ALLOCATED) != probe)
 		return -EINVAL;
 #endif
 	return 0;
 }
+
+/* ==== The mode: how many records a page has ==== */
+
+enum pt_mode { PT_MODE_BOTH, PT_MODE_LAST };
+
+static const char *const pt_mode_names[] = {
+	[PT_MODE_BOTH] = "both",
+	[PT_MODE_LAST] = "last",
+};
+
+static enum pt_mode pt_mode = PT_MODE_BOTH;
+
+static int pt_param_set_mode(const char *val, const struct kernel_param *kp)
+{
+	int i = val ? sysfs_match_string(pt_mode_names, val) : -EINVAL;
+
+	if (i < 0) {
+		pr_warn("mode: expected 'both' or 'last', got '%.16s'\n",
+			val ?: "");
+		return -EINVAL;
+	}
+	pt_mode = i;
+	return 0;
+}
+
+static int pt_param_get_mode(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", pt_table_mode());
+}
+
+static const struct kernel_param_ops pt_mode_ops = {
+	.set = pt_param_set_mode,
+	.get = pt_param_get_mode,
+};
+
+module_param_cb(mode, &pt_mode_ops, NULL, 0444);
+MODULE_PARM_DESC(mode, "both: alloc and free stack, 8 B/page; last: last event only, 4 B/page (load time)");
+
+/**
+ * pt_table_mode - the mode's name
+ *
+ * Context: Any context.
+ * Return: "both" or "last".
+ */
+const char *pt_table_mode(void)
+{
+	return pt_mode_names[pt_mode];
+}
+
+/* Records per page: alloc + free, or the last event only. */
+static unsigned int pt_words(void)
+{
+	return pt_mode == PT_MODE_BOTH ? 2 : 1;
+}
+
+/* ==== The directory of sections ==== */
 
 struct pt_dir {
 	unsigned long nr;	/* sections covered: [0, nr) */
@@ -137,12 +229,12 @@ static struct pt_dir __rcu *pt_dir;
 static DEFINE_MUTEX(pt_dir_lock);	/* serialises directory updates */
 static atomic_long_t pt_leaves;
 
-/* Records per page: alloc + free, or the last event only. */
-static unsigned int pt_words(void)
-{
-	return pt_mode == PT_MODE_BOTH ? 2 : 1;
-}
-
+/**
+ * pt_table_entry_size - bytes of records per page
+ *
+ * Context: Any context.
+ * Return: 8 or 4 (mode=both or last); 10 or 5 on 5.15 (flag bytes).
+ */
 unsigned int pt_table_entry_size(void)
 {
 	return pt_words() * (sizeof(u32) + PT_SIDE_BYTES);
@@ -159,46 +251,90 @@ static size_t pt_dir_bytes(unsigned long nr)
 	return sizeof(struct pt_dir) + nr * sizeof(u32 *);
 }
 
-unsigned long pt_table_dir_bytes(void)
+/* Sections the directory covers now: [0, nr); 0 before init. */
+static unsigned long pt_dir_sections(void)
 {
 	struct pt_dir *d;
-	unsigned long bytes;
+	unsigned long nr;
 
 	rcu_read_lock();
 	d = rcu_dereference(pt_dir);
-	bytes = d ? pt_dir_bytes(d->nr) : 0;
+	nr = d ? d->nr : 0;
 	rcu_read_unlock();
-	return bytes;
+	return nr;
 }
 
-/* Directory plus leaves: everything the table costs. */
+/**
+ * pt_table_dir_bytes - size of the section directory
+ *
+ * Context: Any context but NMI.
+ * Return: its bytes.
+ */
+unsigned long pt_table_dir_bytes(void)
+{
+	unsigned long nr = pt_dir_sections();
+
+	return nr ? pt_dir_bytes(nr) : 0;
+}
+
+/**
+ * pt_table_bytes - everything the table costs: directory plus leaves
+ *
+ * Context: Any context but NMI.
+ * Return: its bytes.
+ */
 unsigned long pt_table_bytes(void)
 {
 	return pt_table_dir_bytes() +
 	       atomic_long_read(&pt_leaves) * pt_leaf_bytes();
 }
 
-/* One past the highest pfn the directory can hold. */
+/**
+ * pt_table_end_pfn - where the directory ends
+ *
+ * Context: Any context but NMI.
+ * Return: one past the highest pfn the directory can hold.
+ */
 unsigned long pt_table_end_pfn(void)
 {
-	struct pt_dir *d;
-	unsigned long end;
-
-	rcu_read_lock();
-	d = rcu_dereference(pt_dir);
-	end = d ? section_nr_to_pfn(d->nr) : 0;
-	rcu_read_unlock();
-	return end;
+	return section_nr_to_pfn(pt_dir_sections());
 }
 
+/**
+ * pt_table_pages - pages the table has records for
+ *
+ * Context: Any context.
+ * Return: the number of pages in sections with a leaf.
+ */
 unsigned long pt_table_pages(void)
 {
 	return atomic_long_read(&pt_leaves) * PAGES_PER_SECTION;
 }
 
+/* ==== Writing and reading records ==== */
+
 /*
- * The records of @pfn: false if the table does not cover it. Caller is in
- * an RCU(-sched) section: preemption or interrupts disabled.
+ * Writer and reader rules.
+ *
+ * Writers are the hooks, with preemption disabled (pt_enter()), so the
+ * directory and its leaves are RCU-sched protected: the hotplug notifier
+ * unpublishes a leaf and waits for synchronize_rcu() before freeing it.
+ *
+ * No two writers race on one page's records: the page allocator hands a
+ * page out only after it was freed and takes it back only after it was
+ * allocated, so the events of one pfn are serialised by the allocator and
+ * the read-modify-write of the ALLOCATED flag below needs no atomics.
+ *
+ * Readers take no lock. A reader may see a new allocation next to the
+ * previous free (both stacks are then right), or during a free, the new
+ * free stack while ALLOCATED is still set: a free writes its stack first
+ * and clears ALLOCATED last, so a reader never pairs "free" with an older
+ * free's stack.
+ */
+
+/*
+ * The records of @pfn: false if the table does not cover it. Callers are
+ * in an RCU-sched read section (preemption or interrupts disabled).
  */
 static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
 {
@@ -213,11 +349,18 @@ static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
 	if (!leaf)
 		return false;
 	slot->rec = leaf + idx;
-	slot->meta = PT_SIDE_BYTES ?
+	slot->side = PT_SIDE_BYTES ?
 		(u8 *)(leaf + PAGES_PER_SECTION * pt_words()) + idx : NULL;
 	return true;
 }
 
+/**
+ * pt_table_covers - does the table hold records for a pfn
+ * @pfn: the page
+ *
+ * Context: Any context.
+ * Return: true if it does.
+ */
 bool pt_table_covers(unsigned long pfn)
 {
 	struct pt_slot s;
@@ -229,86 +372,105 @@ bool pt_table_covers(unsigned long pfn)
 	return ret;
 }
 
+/* mode=both, a free: clear ALLOCATED on the allocation record of @n pages. */
+static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
+{
+	struct pt_rec old = { }, cleared = { }, r;
+	struct pt_event e;
+	bool allocated = false;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		r = pt_rec_load(s, 2 * i);
+		/* A block's pages share one record: encode it once. */
+		if (r.word != old.word || r.side != old.side) {
+			old = r;
+			pt_rec_decode(r, &e, &allocated);
+			cleared = allocated ?
+				pt_rec_encode(e.handle, e.order, false) : r;
+		}
+		if (allocated)
+			pt_rec_store(s, 2 * i, cleared);
+	}
+}
+
 /**
  * pt_table_record - record an event for every page of a block
  * @pfn: first page of the block
  * @order: the block's order
  * @kind: allocation or free
- * @handle: the event's stack
+ * @handle: the event's stack, not 0 (see pt_depot_save())
  *
- * In mode=both the other kind's record keeps its stack but loses the
- * "latest" flag, so a reader can tell whether the page is allocated.
- * The page allocator serialises events on one page (a page is freed only
- * after it was allocated, and reallocated only after it was freed), so two
- * writers never race on a record; a reader may see a new allocation next to
- * the previous free still flagged latest, and takes the allocation.
+ * See "Writer and reader rules" above.
  *
  * Context: Any context, preemption disabled.
  */
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle)
 {
-	unsigned int meta = (order + 1) | PT_META_LATEST;
 	unsigned long i, n = 1UL << order;
-	int w = pt_words(), mine = 0, other = 1;
+	bool both = pt_words() == 2;
 	struct pt_slot s;
+	struct pt_rec r;
+	int mine;
 
-	if (unlikely(!pt_slot(pfn, &s) || n > PAGES_PER_SECTION ||
-		     order > PT_MAX_PAGE_ORDER)) {
-		this_cpu_inc(pt_stats.untracked);
+	lockdep_assert_preemption_disabled();
+	if (unlikely(order > PT_MAX_PAGE_ORDER || n > PAGES_PER_SECTION ||
+		     !pt_slot(pfn, &s))) {
+		pt_count(PT_CTR_UNTRACKED);
 		return;
 	}
-	if (w == 1) {
-		if (kind == PT_FREE)
-			meta &= ~PT_META_LATEST;
-	} else if (kind == PT_FREE) {
-		mine = 1;
-		other = 0;
-	}
-	for (i = 0; i < n; i++) {
-		pt_rec_write(&s, i * w + mine, handle, meta);
-		if (w == 2)
-			pt_rec_clear_latest(&s, i * w + other);
-	}
+	r = pt_rec_encode(handle, order, kind == PT_ALLOC);
+	mine = both && kind == PT_FREE;
+	for (i = 0; i < n; i++)
+		pt_rec_store(&s, i * pt_words() + mine, r);
+	if (both && kind == PT_FREE)
+		pt_clear_allocated(&s, n);
 }
 
 /**
  * pt_table_read - what the table knows about one page
  * @pfn: the page
- * @v: filled in; in mode=last only the latest event is known
+ * @v: filled in; an event this mode does not keep has PT_ORDER_NOT_KEPT
  *
  * Context: Any context; takes no lock.
  * Return: false if the table does not cover @pfn.
  */
 bool pt_table_read(unsigned long pfn, struct pt_view *v)
 {
+	bool covered, ignored;
 	struct pt_slot s;
-	bool latest, covered;
+	struct pt_event e;
 
-	v->alloc.order = v->free.order = -1;
+	v->alloc.order = v->free.order = PT_ORDER_NONE;
 	v->alloc.handle = v->free.handle = 0;
 	v->allocated = false;
-	v->both = pt_words() == 2;
 	preempt_disable();
 	covered = pt_slot(pfn, &s);
-	if (covered && v->both) {
-		/* Both flagged latest: see pt_table_record(). */
-		pt_rec_read(&s, 0, &v->alloc, &v->allocated);
-		pt_rec_read(&s, 1, &v->free, &latest);
-	} else if (covered) {
-		struct pt_event e;
-
-		pt_rec_read(&s, 0, &e, &v->allocated);
-		if (v->allocated)
+	if (covered) {
+		pt_rec_decode(pt_rec_load(&s, 0), &e, &v->allocated);
+		if (pt_words() == 2) {
 			v->alloc = e;
-		else
+			pt_rec_decode(pt_rec_load(&s, 1), &v->free, &ignored);
+		} else if (v->allocated) {
+			v->alloc = e;
+			v->free.order = PT_ORDER_NOT_KEPT;
+		} else if (pt_event_recorded(&e)) {
 			v->free = e;
+			v->alloc.order = PT_ORDER_NOT_KEPT;
+		}
 	}
 	preempt_enable();
 	return covered;
 }
 
-/* Forget every record (the self-test uses it between hook choices). */
+/**
+ * pt_table_clear - forget every record
+ *
+ * Description: The coverage self-test clears the table between hook sets it tries.
+ *
+ * Context: Process context; takes pt_dir_lock.
+ */
 void pt_table_clear(void)
 {
 	struct pt_dir *d;
@@ -323,11 +485,12 @@ void pt_table_clear(void)
 	mutex_unlock(&pt_dir_lock);
 }
 
-/* Grow the directory to cover section @nr. Called with pt_dir_lock held. */
+/* Grow the directory to cover section @nr. */
 static int pt_dir_cover(unsigned long nr)
 {
 	struct pt_dir *old, *new;
 
+	lockdep_assert_held(&pt_dir_lock);
 	old = rcu_dereference_protected(pt_dir, lockdep_is_held(&pt_dir_lock));
 	if (old && nr < old->nr)
 		return 0;
@@ -371,9 +534,12 @@ static int pt_sections_add(unsigned long first, unsigned long last)
 	return ret;
 }
 
+/* Leaves unpublished per synchronize_rcu(): one grace period for several. */
+#define PT_REMOVE_BATCH	8
+
 static void pt_sections_remove(unsigned long first, unsigned long last)
 {
-	u32 *gone[8];
+	u32 *gone[PT_REMOVE_BATCH];
 	struct pt_dir *d;
 	unsigned long nr;
 	int n;
@@ -408,7 +574,7 @@ static int pt_memory_event(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case MEM_GOING_ONLINE:
 		if (pt_sections_add(first, last))
-			pr_warn_ratelimited("pagetrail: no memory to track pfn 0x%lx-0x%lx\n",
+			pr_warn_ratelimited("no memory to track pfn 0x%lx-0x%lx\n",
 					    mn->start_pfn,
 					    mn->start_pfn + mn->nr_pages - 1);
 		break;
@@ -424,6 +590,12 @@ static struct notifier_block pt_memory_nb = {
 	.notifier_call = pt_memory_event,
 };
 
+/**
+ * pt_table_init - allocate the table for the memory present at load
+ *
+ * Context: Process context, at load; sleeps.
+ * Return: 0, -ENODEV without memory, -ENOMEM.
+ */
 int pt_table_init(void)
 {
 	unsigned long end = 0, nr, last;
@@ -449,6 +621,11 @@ int pt_table_init(void)
 	return ret;
 }
 
+/**
+ * pt_table_exit - free the table
+ *
+ * Context: Process context, after the hooks are detached; sleeps.
+ */
 void pt_table_exit(void)
 {
 	struct pt_dir *d;

@@ -152,6 +152,29 @@ for kind in pfn phys virt; do
 	fi
 done
 
+# lookup keeps its query per open file: two users do not see each
+# other's page, and a second write on one file replaces its page.
+pfn2=$(printf '0x%x' $((pfn + 1)))
+exec 3<>$PT/lookup 4<>$PT/lookup
+echo "pfn $pfn" >&3
+echo "pfn $pfn2" >&4
+a=$(cat <&3)
+b=$(cat <&4)
+echo "pfn $pfn2" >&3
+c=$(cat <&3)
+exec 3>&- 4>&-
+if echo "$a" | grep -q "^pagetrail: pfn $pfn (" &&
+   echo "$b" | grep -q "^pagetrail: pfn $pfn2 ("; then
+	ok "lookup: each open file reads the page written on it"
+else
+	not_ok "lookup: each open file reads the page written on it" "$a / $b"
+fi
+if echo "$c" | grep -q "^pagetrail: pfn $pfn2 ("; then
+	ok "lookup: a second write on the same file replaces its page"
+else
+	not_ok "lookup: a second write on the same file replaces its page" "$c"
+fi
+
 # lookup: bad input is refused with the right error
 bad() {
 	err=$(write $PT/lookup "$1")

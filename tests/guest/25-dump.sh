@@ -41,10 +41,13 @@ if echo "$top" | awk 'BEGIN { RS = "" } /pt_cases_alloc_many/ { split($0, a, " "
 else
 	not_ok "top shows pt_cases_alloc_many with >= 128 pages" "$(echo "$top" | head -n 12)"
 fi
-err=$( (echo 0 >$PT/top) 2>&1)
-check "top refuses N=0" sh -c "echo '$err' | grep -q 'Invalid argument'"
-echo 1 >$PT/top
-check "top N=1 prints one stack" [ "$(grep -c 'pages:$' $PT/top)" = 1 ]
+err=$( (echo 0 >$PT/top_count) 2>&1)
+check "top_count refuses N=0" sh -c "echo '$err' | grep -q 'Invalid argument'"
+check "top is a report, not a knob: writing it fails" sh -c "! echo 1 2>/dev/null >$PT/top"
+check "top_count reads the default 10" [ "$(cat $PT/top_count)" = 10 ]
+echo 1 >$PT/top_count
+check "top_count=1: top prints one stack" [ "$(grep -c 'pages:$' $PT/top)" = 1 ]
+check "top_count reads back 1" [ "$(cat $PT/top_count)" = 1 ]
 
 rmmod pt_cases
 rmmod pagetrail

@@ -78,7 +78,7 @@ static const struct input lookup_bad[] = {
 
 static struct target targets[] = {
 	{ "lookup", DBG "lookup", lookup_good, lookup_bad },
-	{ "top", DBG "top", top_good, top_bad },
+	{ "top_count", DBG "top_count", top_good, top_bad },
 	{ "enabled", PARAM "enabled", bool_good, bool_bad },
 	{ "print_on_report", PARAM "print_on_report", bool_good, bool_bad },
 };

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Address resolution for reports and lookup: which page is behind a kernel
+ * address, through the direct map, a live vmalloc mapping, or the vfree
+ * ring.
+ *
  * vfree() unmaps an area before it frees the pages, so by the time KASAN
  * reports a vmalloc use-after-free, no page table leads from the address to
- * the page. Remember, for the most recently vfree'd pages, which pfn backed
- * which virtual page, so a report can still find the page's stacks.
+ * the page. The ring remembers, for the most recently vfree'd pages, which
+ * pfn backed which virtual page, so a report can still find the page.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/kasan.h>
@@ -13,6 +19,8 @@
 
 #include "pagetrail.h"
 #include "compat.h"
+
+/* ==== The vfree ring ==== */
 
 #define PT_VFREE_RING	2048	/* pages remembered: 32 KiB */
 #define PT_VFREE_MAX	256	/* pages remembered per vfree() */
@@ -63,7 +71,7 @@ static void notrace pt_vfree_entry(unsigned long ip, unsigned long parent_ip,
 }
 
 /* The pfn that backed vmalloc address @addr when it was last vfree'd. */
-bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
+static bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
 {
 	unsigned int i, newest = (unsigned int)atomic_read(&pt_vfree_next);
 
@@ -86,14 +94,62 @@ bool pt_vfree_lookup(unsigned long addr, unsigned long *pfn)
 	return false;
 }
 
+/* ==== Resolution ==== */
+
+/**
+ * pt_addr_to_pfn - the page behind a kernel address
+ * @addr: the address, possibly tagged (tag-based KASAN)
+ * @pfn: set to the page's pfn
+ *
+ * Context: Any context: neither allocates nor sleeps.
+ * Return: false if no page is, or was, behind @addr.
+ */
+bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn)
+{
+	void *p = kasan_reset_tag((void *)addr);
+	struct page *page;
+
+	if (virt_addr_valid(p)) {
+		*pfn = PHYS_PFN(__pa(p));
+		return true;
+	}
+	if (!is_vmalloc_addr(p))
+		return false;
+	page = vmalloc_to_page(p);
+	if (page) {
+		*pfn = page_to_pfn(page);
+		return true;
+	}
+	/*
+	 * Unmapped right after a mapped page: the guard page of a live area.
+	 * Never backed by a page, whatever an older vfree() of the same
+	 * address left in the ring.
+	 */
+	if (is_vmalloc_addr(p - PAGE_SIZE) && vmalloc_to_page(p - PAGE_SIZE))
+		return false;
+	/* Unmapped by vfree(): which page was behind it? */
+	return pt_vfree_lookup((unsigned long)p, pfn);
+}
+
 struct pt_hook pt_vfree_hook = PT_FT_HOOK("vfree", pt_vfree_entry);
 
-int pt_vfree_init(void)
+/**
+ * pt_resolve_init - start remembering vfree'd pages
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or a negative errno if vfree() cannot be traced.
+ */
+int pt_resolve_init(void)
 {
 	return pt_hook_attach(&pt_vfree_hook);
 }
 
-void pt_vfree_exit(void)
+/**
+ * pt_resolve_exit - stop remembering vfree'd pages
+ *
+ * Context: Process context; sleeps.
+ */
+void pt_resolve_exit(void)
 {
 	pt_hook_detach(&pt_vfree_hook);
 }

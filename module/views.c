@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Whole-table views for debugfs:
- *  dump - every allocated block with a record, in the format of
- *         /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort can
- *         aggregate it;
- *  top  - the stacks holding the most allocated pages right now.
+ * Views over the whole table, in debugfs:
+ *  dump      - every allocated block with a record, in the format of
+ *              /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort
+ *              can aggregate it;
+ *  top       - the stacks holding the most allocated pages right now;
+ *  top_count - how many stacks top prints.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -16,6 +20,9 @@
 #include <linux/uaccess.h>
 
 #include "pagetrail.h"
+#include "compat.h"
+
+/* ==== Walking the table ==== */
 
 /* The allocation that holds @pfn now: false if the page is free. */
 static bool pt_alloc_event(unsigned long pfn, struct pt_event *e)
@@ -101,16 +108,41 @@ static const struct seq_operations pt_dump_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(pt_dump);
 
-/* top: how many allocated pages each stack holds. */
-#define PT_TOP_SLOTS	16384
-#define PT_TOP_MAX	1000
+/* ==== top: how many allocated pages each stack holds ==== */
 
-struct pt_top_slot {
-	u32 handle;
-	u32 pages;
-};
+#define PT_TOP_SLOTS	16384	/* distinct stacks counted per read */
+#define PT_TOP_MAX	1000	/* most stacks top_count may ask for */
+#define PT_TOP_DEFAULT	10
+#define PT_TOP_CMD_MAX	16	/* longest top_count write */
 
-static unsigned int pt_top_n = 10;
+static unsigned int pt_top_n = PT_TOP_DEFAULT;
+
+/**
+ * pt_top_add - count @pages for a stack in an open-addressing table
+ * @t: the table, zeroed before the first call
+ * @nr: its slots
+ * @handle: the stack
+ * @pages: pages to add
+ *
+ * Context: Any context.
+ * Return: false if the table is full of other stacks.
+ */
+bool pt_top_add(struct pt_top_slot *t, unsigned int nr, u32 handle,
+		u32 pages)
+{
+	unsigned int i, j;
+
+	/* The handle itself is a good hash. */
+	for (i = 0, j = handle % nr; i < nr; i++, j = (j + 1) % nr) {
+		if (!t[j].pages || t[j].handle == handle) {
+			t[j].handle = handle;
+			t[j].pages += pages;
+			return true;
+		}
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_top_add);
 
 static int pt_top_cmp(const void *a, const void *b)
 {
@@ -119,35 +151,38 @@ static int pt_top_cmp(const void *a, const void *b)
 	return x->pages == y->pages ? 0 : x->pages > y->pages ? -1 : 1;
 }
 
+/**
+ * pt_top_sort - sort a pt_top_add() table, most pages first
+ * @t: the table
+ * @nr: its slots
+ *
+ * Context: Process context.
+ */
+void pt_top_sort(struct pt_top_slot *t, unsigned int nr)
+{
+	sort(t, nr, sizeof(*t), pt_top_cmp, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_top_sort);
+
 static int pt_top_show(struct seq_file *m, void *v)
 {
 	unsigned long pfn = 0, total = 0, lost = 0;
 	struct pt_top_slot *t;
-	unsigned int i, j, n;
+	unsigned int i, n;
 	struct pt_event e;
 
 	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	while (pt_next_block(&pfn, &e)) {
-		u32 h = e.handle, pages = 1U << e.order;
+		u32 pages = 1U << e.order;
 
 		total += pages;
 		pfn += pages;
-		/* Open addressing; the handle itself is a good hash. */
-		for (i = 0, j = h % PT_TOP_SLOTS; i < PT_TOP_SLOTS;
-		     i++, j = (j + 1) % PT_TOP_SLOTS) {
-			if (!t[j].pages || t[j].handle == h)
-				break;
-		}
-		if (i == PT_TOP_SLOTS) {
+		if (!pt_top_add(t, PT_TOP_SLOTS, e.handle, pages))
 			lost += pages;
-			continue;
-		}
-		t[j].handle = h;
-		t[j].pages += pages;
 	}
-	sort(t, PT_TOP_SLOTS, sizeof(*t), pt_top_cmp, NULL);
+	pt_top_sort(t, PT_TOP_SLOTS);
 	n = READ_ONCE(pt_top_n);
 	seq_printf(m, "%lu allocated pages with a record; top %u stacks:\n",
 		   total, n);
@@ -162,40 +197,57 @@ static int pt_top_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int pt_top_open(struct inode *inode, struct file *file)
+DEFINE_SHOW_ATTRIBUTE(pt_top);
+
+static int pt_top_count_show(struct seq_file *m, void *v)
 {
-	return single_open(file, pt_top_show, NULL);
+	seq_printf(m, "%u\n", READ_ONCE(pt_top_n));
+	return 0;
 }
 
-static ssize_t pt_top_write(struct file *file, const char __user *ubuf,
-			    size_t count, loff_t *ppos)
+static int pt_top_count_open(struct inode *inode, struct file *file)
 {
-	char buf[16];
+	return single_open(file, pt_top_count_show, NULL);
+}
+
+static ssize_t pt_top_count_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
 	unsigned int n;
+	char *buf;
 	int ret;
 
-	ret = pt_copy_cmd(buf, sizeof(buf), ubuf, count, "top");
-	if (ret)
-		return ret;
-	if (kstrtouint(buf, 0, &n) || !n || n > PT_TOP_MAX) {
-		pr_warn_ratelimited("pagetrail: top: expected 1..%d\n", PT_TOP_MAX);
+	buf = pt_user_cmd(ubuf, count, PT_TOP_CMD_MAX, "top_count");
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = kstrtouint(buf, 0, &n);
+	kfree(buf);
+	if (ret || !n || n > PT_TOP_MAX) {
+		pr_warn_ratelimited("top_count: expected 1..%d\n", PT_TOP_MAX);
 		return -EINVAL;
 	}
 	WRITE_ONCE(pt_top_n, n);
 	return count;
 }
 
-static const struct file_operations pt_top_fops = {
+static const struct file_operations pt_top_count_fops = {
 	.owner = THIS_MODULE,
-	.open = pt_top_open,
+	.open = pt_top_count_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.write = pt_top_write,
+	.write = pt_top_count_write,
 	.release = single_release,
 };
 
-void pt_dump_init(struct dentry *dir)
+/**
+ * pt_views_init - create dump, top and top_count in @dir
+ * @dir: pagetrail's debugfs directory
+ *
+ * Context: Process context, at load.
+ */
+void pt_views_init(struct dentry *dir)
 {
 	debugfs_create_file("dump", 0400, dir, NULL, &pt_dump_fops);
-	debugfs_create_file("top", 0600, dir, NULL, &pt_top_fops);
+	debugfs_create_file("top", 0400, dir, NULL, &pt_top_fops);
+	debugfs_create_file("top_count", 0600, dir, NULL, &pt_top_count_fops);
 }

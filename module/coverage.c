@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Coverage self-test: allocate and free through every path the page
+ * The coverage self-test: allocate and free through every path the page
  * allocator offers and check that the hooks recorded each event exactly
- * once (never missed, never twice).
+ * once (never missed, never twice). hooks.c runs it on each hook set it
+ * tries, and keeps the first set that records every path.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
+#include <linux/jump_label.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
@@ -13,7 +17,9 @@
 #include "pagetrail.h"
 #include "compat.h"
 
-struct task_struct *pt_selftest_task;
+/* The hooks look at pt_coverage_task only while the key is on. */
+DEFINE_STATIC_KEY_FALSE(pt_coverage_key);
+struct task_struct *pt_coverage_task;
 
 #define PT_NOTES 512
 static struct {
@@ -22,7 +28,7 @@ static struct {
 } pt_notes[PT_NOTES];
 static unsigned int pt_nr_notes;
 
-struct pt_selftest_result pt_selftest_results[PT_NR_PATHS] = {
+struct pt_coverage_result pt_coverage_results[PT_NR_PATHS] = {
 	{ "order-0" }, { "high-order" }, { "bulk" }, { "folio-batch" },
 	{ "compound" }, { "free_pages_exact" }, { "vmalloc" },
 };
@@ -32,8 +38,15 @@ enum {
 	PT_ST_EXACT, PT_ST_VMALLOC,
 };
 
-/* Called from pt_store() for events of the self-test task only. */
-void pt_selftest_note(unsigned long pfn, unsigned int order, enum pt_kind kind)
+/**
+ * pt_coverage_note - note an event the self-test caused
+ * @pfn: the block's first page
+ * @order: the block's order
+ * @kind: allocation or free
+ *
+ * Context: pt_store(), for events of pt_coverage_task in task context.
+ */
+void pt_coverage_note(unsigned long pfn, unsigned int order, enum pt_kind kind)
 {
 	if (pt_nr_notes < PT_NOTES) {
 		pt_notes[pt_nr_notes].pfn = pfn;
@@ -76,7 +89,7 @@ static noinline void pt_st_free(struct page *page, unsigned int order)
 	__free_pages(page, order);
 }
 
-static void pt_st_order(struct pt_selftest_result *r, gfp_t gfp,
+static void pt_st_order(struct pt_coverage_result *r, gfp_t gfp,
 			unsigned int order)
 {
 	struct page *page;
@@ -97,7 +110,7 @@ static void pt_st_order(struct pt_selftest_result *r, gfp_t gfp,
 
 #define PT_ST_BULK_NR 8
 
-static void pt_st_bulk(struct pt_selftest_result *r)
+static void pt_st_bulk(struct pt_coverage_result *r)
 {
 	struct page *pages[PT_ST_BULK_NR] = { };
 	unsigned long i, n;
@@ -130,7 +143,7 @@ static void pt_st_bulk(struct pt_selftest_result *r)
 }
 
 /* release_pages() frees a batch: order-0 pages and large folios. */
-static void pt_st_batch(struct pt_selftest_result *r)
+static void pt_st_batch(struct pt_coverage_result *r)
 {
 	static const unsigned int orders[] = { 0, 0, 0, 2, 0, 3 };
 	struct page *pages[ARRAY_SIZE(orders)];
@@ -155,7 +168,7 @@ static void pt_st_batch(struct pt_selftest_result *r)
 	r->ran = true;
 }
 
-static void pt_st_exact(struct pt_selftest_result *r)
+static void pt_st_exact(struct pt_coverage_result *r)
 {
 	size_t size = 3 * PAGE_SIZE;
 	struct page *page;
@@ -178,7 +191,7 @@ static void pt_st_exact(struct pt_selftest_result *r)
 
 #define PT_ST_VMALLOC_PAGES 4
 
-static void pt_st_vmalloc(struct pt_selftest_result *r)
+static void pt_st_vmalloc(struct pt_coverage_result *r)
 {
 	struct page *pages[PT_ST_VMALLOC_PAGES];
 	char *p;
@@ -201,9 +214,14 @@ static void pt_st_vmalloc(struct pt_selftest_result *r)
 	r->ran = true;
 }
 
-void pt_selftest_run(void)
+/**
+ * pt_coverage_run - run every path once and fill pt_coverage_results
+ *
+ * Context: Process context, at load; sleeps; one caller at a time.
+ */
+void pt_coverage_run(void)
 {
-	struct pt_selftest_result *r = pt_selftest_results;
+	struct pt_coverage_result *r = pt_coverage_results;
 	int i;
 
 	for (i = 0; i < PT_NR_PATHS; i++) {
@@ -211,7 +229,8 @@ void pt_selftest_run(void)
 		r[i].free_ok = false;
 		r[i].ran = false;
 	}
-	WRITE_ONCE(pt_selftest_task, current);
+	WRITE_ONCE(pt_coverage_task, current);
+	static_branch_enable(&pt_coverage_key);
 	pt_st_order(&r[PT_ST_ORDER0], GFP_KERNEL, 0);
 	pt_st_order(&r[PT_ST_HIGH], GFP_KERNEL, 3);
 	pt_st_bulk(&r[PT_ST_BULK]);
@@ -219,5 +238,6 @@ void pt_selftest_run(void)
 	pt_st_order(&r[PT_ST_COMPOUND], GFP_KERNEL | __GFP_COMP, 2);
 	pt_st_exact(&r[PT_ST_EXACT]);
 	pt_st_vmalloc(&r[PT_ST_VMALLOC]);
-	WRITE_ONCE(pt_selftest_task, NULL);
+	static_branch_disable(&pt_coverage_key);
+	WRITE_ONCE(pt_coverage_task, NULL);
 }
