@@ -121,16 +121,17 @@ for target in $targets; do
 	rm -rf "$stage"
 	mkdir -p "$stage"
 
-	# Every test module directory (tests/*/Kbuild), then pagetrail itself.
+	# pagetrail itself, then every test module directory (tests/*/Kbuild):
+	# the KUnit tests link against the symbols pagetrail exports.
 	exts=()
+	if [ -f "$PT_TOP/module/Makefile" ] || [ -f "$PT_TOP/module/Kbuild" ]; then
+		exts+=(module:"$PT_TOP/module")
+	fi
 	for kb in "$PT_TOP"/tests/*/Kbuild; do
 		[ -f "$kb" ] || continue
 		d=$(dirname "$kb")
 		exts+=("$(basename "$d"):$d")
 	done
-	if [ -f "$PT_TOP/module/Makefile" ] || [ -f "$PT_TOP/module/Kbuild" ]; then
-		exts+=(module:"$PT_TOP/module")
-	fi
 	for e in "${exts[@]}"; do
 		name=${e%%:*}
 		log "check: $tag: building $name"

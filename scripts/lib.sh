@@ -38,7 +38,8 @@ build_module() {
 		tar -C "$work/$name" -x
 	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
 		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" \
-		PT_MODULE_DIR="$PT_TOP/module" modules \
+		PT_MODULE_DIR="$PT_TOP/module" PT_MODULE_BUILD="$work/module" \
+		modules \
 		>"$blog" 2>&1; then
 		# Compiler warnings in our code count as failures too.
 		if grep -qE '(warning|error):' "$blog"; then
