@@ -75,6 +75,19 @@ else
 	done
 fi
 
+# Written contracts: kernel-doc -Wall clean, Context:/Return: on every
+# function shared between module files.
+kd_pl=$(ls -d "$PT_CACHE"/src/linux-source-*/scripts/kernel-doc 2>/dev/null |
+	sort -V | tail -n 1)
+if [ -z "$kd_pl" ]; then
+	host_result SKIP "kernel-doc (no kernel source extracted yet)"
+elif bad=$(bash "$PT_TOP/scripts/kdoc.sh" "$kd_pl" 2>&1); then
+	host_result PASS "kernel-doc -Wall clean, Context:/Return: on shared functions"
+else
+	printf '%s\n' "$bad" | sed 's/^/kernel-doc: /' >&2
+	host_result FAIL "kernel-doc ($(printf '%s\n' "$bad" | wc -l) problems)"
+fi
+
 log "check: harness self-tests (tests/bed)"
 while read -r line; do
 	case "$line" in
