@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/pagetrail/: stats, hooks and lookup here; the views
- * over the whole table (dump, top) in views.c. Root-only.
+ * /sys/kernel/debug/pagetrail/, root-only: every file and knob. What the
+ * reports show comes from stats.c (stats), hooks.c (hooks), report.c
+ * (lookup) and views.c (dump, top); commands are parsed here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,28 +21,8 @@
 
 static struct dentry *pt_dir_dentry;
 
-/* ==== stats and hooks ==== */
+/* ==== Reports ==== */
 
-static int pt_stats_show(struct seq_file *m, void *v)
-{
-	unsigned long pages = pt_table_pages(), bytes = pt_table_bytes();
-	int i;
-
-	seq_printf(m, "mode: %s\n", pt_table_mode());
-	seq_printf(m, "enabled: %d\n", static_key_enabled(&pt_enabled_key));
-	seq_printf(m, "pages_covered: %lu\n", pages);
-	seq_printf(m, "table_bytes: %lu\n", bytes);
-	seq_printf(m, "directory_bytes: %lu\n", pt_table_dir_bytes());
-	seq_printf(m, "entry_bytes_per_page: %u\n", pt_table_entry_size());
-	/* Fixed point, three decimals: the directory adds a little. */
-	seq_printf(m, "table_millibytes_per_page: %lu\n",
-		   pages ? bytes * 1000 / pages : 0);
-	for (i = 0; i < PT_NR_COUNTERS; i++)
-		seq_printf(m, "%s: %lu\n", pt_counter_names[i],
-			   pt_counter_sum(i));
-	seq_printf(m, "depot_nolock_save: %s\n", pt_depot_nolock_via());
-	return 0;
-}
 DEFINE_SHOW_ATTRIBUTE(pt_stats);
 
 static int pt_hooks_file_show(struct seq_file *m, void *v)
@@ -55,22 +36,28 @@ static int pt_hooks_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pt_hooks_file);
 
+DEFINE_SEQ_ATTRIBUTE(pt_dump);
+
+#define PT_TOP_MAX	1000	/* most stacks top_count may ask for */
+#define PT_TOP_DEFAULT	10
+#define PT_TOP_CMD_MAX	16	/* longest top_count write */
+
+static unsigned int pt_top_n = PT_TOP_DEFAULT;
+
+static int pt_top_show(struct seq_file *m, void *v)
+{
+	return pt_top_print(m, READ_ONCE(pt_top_n));
+}
+DEFINE_SHOW_ATTRIBUTE(pt_top);
+
 /* ==== Reading commands from user space ==== */
 
-/**
- * pt_user_cmd - copy a short text command from user space
- * @ubuf: the user's buffer
- * @count: its length
- * @max: the longest command the file takes
- * @file: the file's name, for the warning
- *
+/*
+ * Copy a short text command from user space, NUL-terminated, to kfree().
  * Too long or binary (an embedded NUL) is refused rather than cut, so that
  * nothing is half-parsed.
- *
- * Context: Process context; may sleep.
- * Return: the command, NUL-terminated, to kfree(); or an ERR_PTR().
  */
-char *pt_user_cmd(const char __user *ubuf, size_t count, size_t max,
+static char *pt_user_cmd(const char __user *ubuf, size_t count, size_t max,
 		  const char *file)
 {
 	char *buf;
@@ -227,6 +214,48 @@ static const struct file_operations pt_lookup_fops = {
 	.release = single_release,
 };
 
+/* ==== top_count ==== */
+
+static int pt_top_count_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%u\n", READ_ONCE(pt_top_n));
+	return 0;
+}
+
+static int pt_top_count_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pt_top_count_show, NULL);
+}
+
+static ssize_t pt_top_count_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	unsigned int n;
+	char *buf;
+	int ret;
+
+	buf = pt_user_cmd(ubuf, count, PT_TOP_CMD_MAX, "top_count");
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = kstrtouint(buf, 0, &n);
+	kfree(buf);
+	if (ret || !n || n > PT_TOP_MAX) {
+		pr_warn_ratelimited("top_count: expected 1..%d\n", PT_TOP_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(pt_top_n, n);
+	return count;
+}
+
+static const struct file_operations pt_top_count_fops = {
+	.owner = THIS_MODULE,
+	.open = pt_top_count_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = pt_top_count_write,
+	.release = single_release,
+};
+
 /* ==== The directory ==== */
 
 /**
@@ -242,7 +271,10 @@ void pt_debugfs_init(void)
 			    &pt_hooks_file_fops);
 	debugfs_create_file("lookup", 0600, pt_dir_dentry, NULL,
 			    &pt_lookup_fops);
-	pt_views_init(pt_dir_dentry);
+	debugfs_create_file("dump", 0400, pt_dir_dentry, NULL, &pt_dump_fops);
+	debugfs_create_file("top", 0400, pt_dir_dentry, NULL, &pt_top_fops);
+	debugfs_create_file("top_count", 0600, pt_dir_dentry, NULL,
+			    &pt_top_count_fops);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/stacktrace.h>
 #include <linux/tracepoint.h>
 
 #include "pagetrail.h"
@@ -21,17 +22,9 @@
 
 /* ==== Recording ==== */
 
-/**
- * pt_store - record a block's event in the table
- * @page: the block's first page
- * @order: the block's order
- * @kind: allocation or free
- * @handle: the event's stack (pt_capture())
- *
- * Context: Between pt_enter() and pt_leave().
- */
-void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
-	      depot_stack_handle_t handle)
+/* Record a block's event in the table. Between pt_enter() and pt_leave(). */
+static void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
+		     depot_stack_handle_t handle)
 {
 	unsigned long pfn = page_to_pfn(page);
 
@@ -39,6 +32,53 @@ void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 	pt_count(kind == PT_ALLOC ? PT_CTR_ALLOC_EVENTS : PT_CTR_FREE_EVENTS);
 	if (pt_coverage_current() && in_task())
 		pt_coverage_note(pfn, order, kind);
+}
+
+/* Frames to trim in a hook's stacks, learnt per hook: see pt_capture_buf(). */
+#define PT_TRIM_HINT_INIT	2
+
+/*
+ * Save the current stack, trimmed to the allocation API, in stackdepot.
+ * Inlined, like pt_record(), into each handler: every frame between the
+ * unwinder and the allocator costs an unwind step on every event.
+ */
+static __always_inline depot_stack_handle_t
+pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind)
+{
+	unsigned int len;
+	unsigned long *e = pt_capture_buf(trim_hint, &len);
+
+	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
+				 kind, 0, 0);
+}
+
+/*
+ * The same from a kprobe at @regs' function entry, where the unwinder may
+ * miss the caller (see pt_kprobe_entry_caller()).
+ */
+static __always_inline depot_stack_handle_t
+pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
+		 unsigned long caller)
+{
+	unsigned int len;
+	unsigned long *e = pt_capture_buf(trim_hint, &len);
+
+	/* One slot for the caller, should the unwinder have skipped it. */
+	return pt_capture_finish(trim_hint,
+				 stack_trace_save(e, len - !!caller, 0),
+				 gfp, PT_ALLOC, instruction_pointer(regs),
+				 caller);
+}
+
+/* The common path of every single-page hook. */
+static __always_inline void pt_record(struct page *page, unsigned int order,
+				      gfp_t gfp, enum pt_kind kind,
+				      unsigned int *trim_hint)
+{
+	if (!pt_recording() || !page || !pt_enter())
+		return;
+	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind));
+	pt_leave();
 }
 
 /* ==== Hook sets ==== */

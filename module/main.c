@@ -4,8 +4,8 @@
  * allocated it and the stack that last freed it, and print both inside
  * KASAN reports. Loadable: no Kconfig change, no boot parameter.
  *
- * This file: the parameters, the counters and the init order (see the
- * diagram in pagetrail.h). The "mode" parameter belongs to table.c.
+ * This file: the parameters and the init order (see the diagram in
+ * pagetrail.h). The "mode" parameter belongs to table.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -96,41 +96,6 @@ module_param_cb(depth, &pt_depth_ops, &pt_depth, 0444);
 MODULE_PARM_DESC(depth, "Stack frames kept, 1..64 (load time, default 16)");
 module_param_cb(allow_partial, &pt_bool_ops, &pt_allow_partial, 0444);
 MODULE_PARM_DESC(allow_partial, "Load even if the self-test finds an allocator path not covered");
-
-/* ---- counters ---- */
-
-DEFINE_PER_CPU(unsigned long [PT_NR_COUNTERS], pt_counters);
-
-/* As "stats" prints them. */
-const char *const pt_counter_names[PT_NR_COUNTERS] = {
-	[PT_CTR_ALLOC_EVENTS]		= "alloc_events",
-	[PT_CTR_FREE_EVENTS]		= "free_events",
-	[PT_CTR_NO_STACK]		= "depot_failures",
-	[PT_CTR_RECURSION]		= "recursion_skips",
-	[PT_CTR_NMI]			= "nmi_skips",
-	[PT_CTR_DEDUP]			= "dedup_skips",
-	[PT_CTR_UNTRACKED]		= "untracked_pfn",
-	[PT_CTR_DEPOT_NOLOCK_FAILED]	= "depot_nolock_failures",
-	[PT_CTR_DEPOT_TOPUPS]		= "depot_topups",
-};
-static_assert(ARRAY_SIZE(pt_counter_names) == PT_NR_COUNTERS);
-
-/**
- * pt_counter_sum - a counter summed over all CPUs
- * @c: the counter
- *
- * Context: Any context; the sum is not a snapshot.
- * Return: the sum.
- */
-unsigned long pt_counter_sum(enum pt_counter c)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(pt_counters, cpu)[c]);
-	return sum;
-}
 
 /* ---- the kernel's optional symbols (compat.h) ---- */
 

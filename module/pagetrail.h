@@ -12,13 +12,13 @@
  *   hooks.c ---> capture.c ---> depot.c         report.c <--- resolve.c
  *   (handlers)   (unwind, trim)  (stackdepot)      ^         (address -> pfn,
  *        |                                         |          vfree ring)
- *        +---------> table.c (per-pfn records) ----+---> debugfs.c, views.c
- *                                                        (stats, hooks,
- *                                                         lookup, dump, top)
+ *        +---------> table.c (per-pfn records) ----+---> debugfs.c
+ *                                                        (files: stats.c,
+ *                                                         lookup, views.c)
  *
  * attach.c attaches any kind of hook; coverage.c proves at load which hook
- * set records every allocator path; main.c holds the parameters and the
- * init order; compat.h every kernel-version difference.
+ * set records every allocator path; stats.c counts; main.c holds the
+ * parameters and the init order; compat.h every kernel-version difference.
  */
 #ifndef _PAGETRAIL_H
 #define _PAGETRAIL_H
@@ -49,7 +49,7 @@ extern unsigned int pt_depth;
 /* enabled=1: patched in and out by the "enabled" parameter. */
 DECLARE_STATIC_KEY_TRUE(pt_enabled_key);
 
-/* ---- counters (main.c), per CPU: the hot path shares no cache line ---- */
+/* ---- counters (stats.c), per CPU: the hot path shares no cache line ---- */
 
 enum pt_counter {
 	PT_CTR_ALLOC_EVENTS,		/* allocations recorded */
@@ -71,8 +71,7 @@ static __always_inline void pt_count(enum pt_counter c)
 	this_cpu_inc(pt_counters[c]);
 }
 
-unsigned long pt_counter_sum(enum pt_counter c);
-extern const char *const pt_counter_names[PT_NR_COUNTERS];
+int pt_stats_show(struct seq_file *m, void *v);
 
 /* ---- what the table gives back (table.c) ---- */
 
@@ -158,42 +157,6 @@ const char *pt_depot_nolock_via(void);
 int pt_depot_init(void);
 void pt_depot_exit(void);
 
-/* Frames to trim in a hook's stacks, learnt per hook: see pt_capture_buf(). */
-#define PT_TRIM_HINT_INIT	2
-
-/*
- * Save the current stack, trimmed to the allocation API, in stackdepot.
- * Inlined, like pt_record(), into each hook: every frame between the
- * unwinder and the allocator costs an unwind step on every event.
- */
-static __always_inline depot_stack_handle_t
-pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind)
-{
-	unsigned int len;
-	unsigned long *e = pt_capture_buf(trim_hint, &len);
-
-	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
-				 kind, 0, 0);
-}
-
-/*
- * The same from a kprobe at @regs' function entry, where the unwinder may
- * miss the caller (see pt_kprobe_entry_caller()).
- */
-static __always_inline depot_stack_handle_t
-pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
-		 unsigned long caller)
-{
-	unsigned int len;
-	unsigned long *e = pt_capture_buf(trim_hint, &len);
-
-	/* One slot for the caller, should the unwinder have skipped it. */
-	return pt_capture_finish(trim_hint,
-				 stack_trace_save(e, len - !!caller, 0),
-				 gfp, PT_ALLOC, instruction_pointer(regs),
-				 caller);
-}
-
 /* ---- attaching hooks of any kind (attach.c) ---- */
 
 enum pt_hook_type { PT_HOOK_TRACEPOINT, PT_HOOK_FTRACE, PT_HOOK_KRETPROBE };
@@ -230,8 +193,6 @@ void pt_hook_show(struct seq_file *m, const struct pt_hook *h);
 int pt_hooks_init(void);
 void pt_hooks_exit(void);
 void pt_hooks_show(struct seq_file *m);
-void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
-	      depot_stack_handle_t handle);
 
 /* ---- the coverage self-test (coverage.c) ---- */
 
@@ -267,17 +228,6 @@ static __always_inline bool pt_recording(void)
 	return static_branch_likely(&pt_enabled_key) || pt_coverage_current();
 }
 
-/* The common path of every single-page hook. */
-static __always_inline void pt_record(struct page *page, unsigned int order,
-				      gfp_t gfp, enum pt_kind kind,
-				      unsigned int *trim_hint)
-{
-	if (!pt_recording() || !page || !pt_enter())
-		return;
-	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind));
-	pt_leave();
-}
-
 /* ---- reports (report.c) and address resolution (resolve.c) ---- */
 
 int pt_report_init(void);
@@ -296,11 +246,11 @@ extern struct pt_hook pt_vfree_hook;
 enum pt_lookup_key { PT_LOOKUP_PFN, PT_LOOKUP_PHYS, PT_LOOKUP_VIRT };
 int pt_lookup_parse(const char *buf, enum pt_lookup_key *key,
 		    unsigned long *val);
-char *pt_user_cmd(const char __user *ubuf, size_t count, size_t max,
-		  const char *file);
 void pt_debugfs_init(void);
 void pt_debugfs_exit(void);
 
+extern const struct seq_operations pt_dump_sops;
+int pt_top_print(struct seq_file *m, unsigned int n);
 struct pt_top_slot {
 	u32 handle;
 	u32 pages;
@@ -308,6 +258,5 @@ struct pt_top_slot {
 bool pt_top_add(struct pt_top_slot *t, unsigned int nr, u32 handle,
 		u32 pages);
 void pt_top_sort(struct pt_top_slot *t, unsigned int nr);
-void pt_views_init(struct dentry *dir);
 
 #endif /* _PAGETRAIL_H */

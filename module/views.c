@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Views over the whole table, in debugfs:
- *  dump      - every allocated block with a record, in the format of
- *              /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort
- *              can aggregate it;
- *  top       - the stacks holding the most allocated pages right now;
- *  top_count - how many stacks top prints.
+ * Views over the whole table, for debugfs.c's files:
+ *  dump - every allocated block with a record, in the format of
+ *         /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort can
+ *         aggregate it;
+ *  top  - the stacks holding the most allocated pages right now.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
-#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/uaccess.h>
 
 #include "pagetrail.h"
 #include "compat.h"
@@ -100,22 +96,16 @@ static int pt_dump_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static const struct seq_operations pt_dump_sops = {
+const struct seq_operations pt_dump_sops = {
 	.start = pt_dump_start,
 	.next = pt_dump_next,
 	.stop = pt_dump_stop,
 	.show = pt_dump_show,
 };
-DEFINE_SEQ_ATTRIBUTE(pt_dump);
 
 /* ==== top: how many allocated pages each stack holds ==== */
 
 #define PT_TOP_SLOTS	16384	/* distinct stacks counted per read */
-#define PT_TOP_MAX	1000	/* most stacks top_count may ask for */
-#define PT_TOP_DEFAULT	10
-#define PT_TOP_CMD_MAX	16	/* longest top_count write */
-
-static unsigned int pt_top_n = PT_TOP_DEFAULT;
 
 /**
  * pt_top_add - count @pages for a stack in an open-addressing table
@@ -164,12 +154,22 @@ void pt_top_sort(struct pt_top_slot *t, unsigned int nr)
 }
 EXPORT_SYMBOL_IF_KUNIT(pt_top_sort);
 
-static int pt_top_show(struct seq_file *m, void *v)
+/**
+ * pt_top_print - print the @n stacks that hold the most allocated pages
+ * @m: the seq_file
+ * @n: how many
+ *
+ * Walks the whole table.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0 or -ENOMEM.
+ */
+int pt_top_print(struct seq_file *m, unsigned int n)
 {
 	unsigned long pfn = 0, total = 0, lost = 0;
 	struct pt_top_slot *t;
-	unsigned int i, n;
 	struct pt_event e;
+	unsigned int i;
 
 	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -183,7 +183,6 @@ static int pt_top_show(struct seq_file *m, void *v)
 			lost += pages;
 	}
 	pt_top_sort(t, PT_TOP_SLOTS);
-	n = READ_ONCE(pt_top_n);
 	seq_printf(m, "%lu allocated pages with a record; top %u stacks:\n",
 		   total, n);
 	for (i = 0; i < n && t[i].pages; i++) {
@@ -195,59 +194,4 @@ static int pt_top_show(struct seq_file *m, void *v)
 			   lost);
 	kvfree(t);
 	return 0;
-}
-
-DEFINE_SHOW_ATTRIBUTE(pt_top);
-
-static int pt_top_count_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%u\n", READ_ONCE(pt_top_n));
-	return 0;
-}
-
-static int pt_top_count_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pt_top_count_show, NULL);
-}
-
-static ssize_t pt_top_count_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
-{
-	unsigned int n;
-	char *buf;
-	int ret;
-
-	buf = pt_user_cmd(ubuf, count, PT_TOP_CMD_MAX, "top_count");
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = kstrtouint(buf, 0, &n);
-	kfree(buf);
-	if (ret || !n || n > PT_TOP_MAX) {
-		pr_warn_ratelimited("top_count: expected 1..%d\n", PT_TOP_MAX);
-		return -EINVAL;
-	}
-	WRITE_ONCE(pt_top_n, n);
-	return count;
-}
-
-static const struct file_operations pt_top_count_fops = {
-	.owner = THIS_MODULE,
-	.open = pt_top_count_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.write = pt_top_count_write,
-	.release = single_release,
-};
-
-/**
- * pt_views_init - create dump, top and top_count in @dir
- * @dir: pagetrail's debugfs directory
- *
- * Context: Process context, at load.
- */
-void pt_views_init(struct dentry *dir)
-{
-	debugfs_create_file("dump", 0400, dir, NULL, &pt_dump_fops);
-	debugfs_create_file("top", 0400, dir, NULL, &pt_top_fops);
-	debugfs_create_file("top_count", 0600, dir, NULL, &pt_top_count_fops);
 }
