@@ -230,7 +230,7 @@ static inline int pt_stack_depot_init(void)
 	if (LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0) ||
 	    IS_ENABLED(CONFIG_STACKDEPOT_ALWAYS_INIT))
 		return 0;
-	pr_err(KBUILD_MODNAME ": stack_depot_init is not exported and this kernel does not set stackdepot up at boot\n");
+	pr_err("stack_depot_init is not exported and this kernel does not set stackdepot up at boot\n");
 	return -EOPNOTSUPP;
 }
 
@@ -366,7 +366,7 @@ static inline void pt_hrtimer_setup(struct hrtimer *t,
 /* ---- KUnit: the pure logic the tests in tests/kunit call ---- */
 
 /*
- * <kunit/visibility.h> came with 6.2; before, export plainly. 6.13 made
+ * <kunit/visibility.h> came with 6.1; before, export plainly. 6.13 made
  * symbol namespaces strings.
  */
 #if __has_include("kunit/visibility.h")
@@ -376,7 +376,7 @@ static inline void pt_hrtimer_setup(struct hrtimer *t,
 #else
 #define PT_KUNIT_IMPORT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
-#else							/* 5.15, 6.1 */
+#else							/* 5.15 */
 #if IS_ENABLED(CONFIG_KUNIT)
 #define EXPORT_SYMBOL_IF_KUNIT(sym)	EXPORT_SYMBOL_GPL(sym)
 #else

@@ -111,21 +111,23 @@ static depot_stack_handle_t pt_depot_failed __ro_after_init;
 /**
  * pt_depot_save - save a trimmed stack in stackdepot
  * @e: the frames
- * @n: how many; 0 stores the failed handle
+ * @n: how many; 0 gives the failed handle
  * @gfp: the allocation's gfp mask; 0 where stackdepot must not allocate
  * @kind: allocation or free
  *
- * Context: Between pt_enter() and pt_leave(): any context but NMI.
+ * Context: Between pt_enter() and pt_leave(): any context but NMI; with
+ * @n 0, anywhere.
  * Return: the stack's handle, or the failed handle (never 0).
  */
 depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
 				   gfp_t gfp, enum pt_kind kind)
 {
-	depot_stack_handle_t h = 0;
+	depot_stack_handle_t h;
 
-	if (!n) {
-		/* Nothing left after trimming. */
-	} else if (!pt_depot_may_alloc(gfp, kind) && pt_depot_can_nolock()) {
+	/* Nothing left after trimming: no stack, but not a failure. */
+	if (!n)
+		return pt_depot_failed;
+	if (!pt_depot_may_alloc(gfp, kind) && pt_depot_can_nolock()) {
 		h = pt_depot_save_nolock(e, n);
 		if (!h) {
 			pt_count(PT_CTR_DEPOT_NOLOCK_FAILED);
@@ -197,8 +199,8 @@ int pt_depot_init(void)
 		return ret;
 	pt_depot_failed = pt_depot_save_failed_stack();
 	if (!pt_depot_failed) {
-		pr_err("stackdepot cannot save a stack\n");
-		return -ENOMEM;
+		pr_err("stackdepot saves no stack (disabled with stack_depot_disable=on, or out of memory)\n");
+		return -EOPNOTSUPP;
 	}
 	init_irq_work(&pt_topup_iw, pt_topup_irq_work_fn);
 	return 0;

@@ -29,8 +29,9 @@ unsigned int pt_depth = 16;
 DEFINE_STATIC_KEY_TRUE(pt_enabled_key);
 
 /*
- * kstrtobool() decides on the first characters and would take "10" or
- * "yes please": the whole value must be one of the words it knows.
+ * param_set_bool() decides on the first characters and would take "10" or
+ * "yes please" (and 5.15's knows no "true"): the whole value must be one
+ * of these words. Even indexes mean false, odd ones true.
  */
 static const char *const pt_bool_words[] = {
 	"0", "1", "n", "y", "N", "Y", "off", "on", "false", "true",
@@ -38,12 +39,15 @@ static const char *const pt_bool_words[] = {
 
 static int pt_param_set_bool(const char *val, const struct kernel_param *kp)
 {
-	if (!val || sysfs_match_string(pt_bool_words, val) < 0) {
+	int i = val ? sysfs_match_string(pt_bool_words, val) : -EINVAL;
+
+	if (i < 0) {
 		pr_warn_ratelimited("%s: expected 0/1/y/n/on/off/true/false, got '%.16s'\n",
 				    kp->name, val ?: "");
 		return -EINVAL;
 	}
-	return param_set_bool(val, kp);
+	WRITE_ONCE(*(bool *)kp->arg, i & 1);
+	return 0;
 }
 
 static const struct kernel_param_ops pt_bool_ops = {

@@ -424,8 +424,10 @@ void pt_table_record(unsigned long pfn, unsigned int order,
 	mine = both && kind == PT_FREE;
 	for (i = 0; i < n; i++)
 		pt_rec_store(&s, i * pt_words() + mine, r);
-	if (both && kind == PT_FREE)
+	if (both && kind == PT_FREE) {
+		smp_wmb(); /* the free stack before ALLOCATED clears */
 		pt_clear_allocated(&s, n);
+	}
 }
 
 /**
@@ -451,6 +453,7 @@ bool pt_table_read(unsigned long pfn, struct pt_view *v)
 		pt_rec_decode(pt_rec_load(&s, 0), &e, &v->allocated);
 		if (pt_words() == 2) {
 			v->alloc = e;
+			smp_rmb(); /* pairs with smp_wmb() in pt_table_record() */
 			pt_rec_decode(pt_rec_load(&s, 1), &v->free, &ignored);
 		} else if (v->allocated) {
 			v->alloc = e;
