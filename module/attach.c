@@ -85,16 +85,12 @@ static int pt_ft_attach(struct pt_hook *h)
 #endif
 }
 
-/* Bulk calls in flight at once (a task may sleep inside one). */
+/* Calls in flight at once (a task may sleep inside one). */
 #define PT_KRETPROBE_MIN_ACTIVE		64
 #define PT_KRETPROBE_ACTIVE_PER_CPU	4
 
 static int pt_kr_attach(struct pt_hook *h)
 {
-	if (!PT_BULK_LAYOUT_KNOWN) {
-		h->why = "unknown argument layout of " PT_BULK_FUNC_NAME;
-		return -EOPNOTSUPP;
-	}
 	memset(&h->rp, 0, sizeof(h->rp));
 	h->rp.kp.symbol_name = h->target;
 	h->rp.entry_handler = h->entry;
@@ -119,7 +115,11 @@ int pt_hook_attach(struct pt_hook *h)
 {
 	int ret;
 
-	h->why = NULL;
+	h->why = h->unavailable;
+	if (h->why) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
 	switch (h->type) {
 	case PT_HOOK_TRACEPOINT:
 		ret = pt_tp_attach(h);
@@ -133,6 +133,7 @@ int pt_hook_attach(struct pt_hook *h)
 	default:
 		ret = -EINVAL;
 	}
+out:
 	h->err = ret;
 	h->attached = !ret;
 	return ret;

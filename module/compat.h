@@ -36,6 +36,25 @@
 #endif
 
 /*
+ * alloc_contig_range(start, end, migratetype | acr_flags, gfp): the pages
+ * of CMA and of gigantic folios leave the free lists here without passing
+ * mm_page_alloc. 6.10 renamed it for allocation profiling; 6.18 takes
+ * acr_flags_t instead of a migratetype. gfp is the fourth argument in all.
+ */
+#ifdef alloc_hooks
+#define PT_CONTIG_FUNC		alloc_contig_range_noprof
+#else
+#define PT_CONTIG_FUNC		alloc_contig_range
+#endif
+#define PT_CONTIG_FUNC_NAME	__stringify(PT_CONTIG_FUNC)
+#define PT_CONTIG_ARG_GFP	3
+#ifdef ACR_FLAGS_NONE					/* 6.18+ */
+#define PT_CONTIG_MOVABLE	ACR_FLAGS_NONE
+#else
+#define PT_CONTIG_MOVABLE	MIGRATE_MOVABLE
+#endif
+
+/*
  * Optional symbols. A production GKI kernel exports only what its KMI
  * symbol lists name, and a module that references anything else does not
  * load. Listed in GKI KMIs: stack_depot_save, stack_depot_fetch,
@@ -61,6 +80,10 @@ struct pt_optional {
 	LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)		/* 6.3+ */
 #define PT_HAVE_OPT_SET_EXTRA_BITS
 	typeof(&stack_depot_set_extra_bits) stack_depot_set_extra_bits;
+#endif
+#ifdef CONFIG_CONTIG_ALLOC
+	typeof(&PT_CONTIG_FUNC) contig_alloc;
+	typeof(&free_contig_range) contig_free;
 #endif
 #if defined(STACK_DEPOT_FLAG_CAN_ALLOC) &&			\
 	LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)		/* 6.8-6.14 */
@@ -90,6 +113,10 @@ extern typeof(stack_depot_get_extra_bits) stack_depot_get_extra_bits __weak;
 #endif
 #ifdef PT_HAVE_OPT_SET_EXTRA_BITS
 extern typeof(stack_depot_set_extra_bits) stack_depot_set_extra_bits __weak;
+#endif
+#ifdef CONFIG_CONTIG_ALLOC
+extern typeof(PT_CONTIG_FUNC) PT_CONTIG_FUNC __weak;
+extern typeof(free_contig_range) free_contig_range __weak;
 #endif
 #if defined(PT_HAVE_OPT_SAVE_FLAGS)
 extern typeof(stack_depot_save_flags) stack_depot_save_flags __weak;
@@ -276,6 +303,11 @@ typedef unsigned long (*pt_bulk_array_fn)(gfp_t, int, nodemask_t *, int,
 #define PT_BULK_ARG_LIST	(PT_BULK_HAS_LIST ? 4 : -1)
 #define PT_BULK_ARG_ARRAY	(PT_BULK_HAS_LIST ? 5 : 4)
 
+/* The list variant, for the test modules: gone in 6.14. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+#define PT_HAVE_BULK_LIST
+#endif
+
 /* Fill an array of pages: the array API was renamed in 6.14. */
 #ifdef alloc_pages_bulk
 #define pt_alloc_pages_bulk_array(gfp, nr, pages) \
@@ -296,6 +328,20 @@ typedef unsigned long (*pt_bulk_array_fn)(gfp_t, int, nodemask_t *, int,
 #define PT_FREE_UNREF_FUNC	"__free_frozen_pages"
 #else
 #define PT_FREE_UNREF_FUNC	"free_unref_page"
+#endif
+
+/* ---- migration: where a folio's state moves to its new pages ---- */
+
+/*
+ * folio_migrate_flags(newfolio, folio) since 5.16, migrate_page_states(
+ * newpage, page) before: every migration (compaction, NUMA, CMA, memory
+ * offlining, hugetlb) calls it once the new folio is in place; page_owner
+ * copies its owner there.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
+#define PT_MIGRATE_FUNC		"folio_migrate_flags"
+#else
+#define PT_MIGRATE_FUNC		"migrate_page_states"
 #endif
 
 /* ---- ftrace: reading a traced function's arguments ---- */

@@ -27,15 +27,17 @@ static struct {
 	enum pt_kind kind;
 } pt_notes[PT_NOTES];
 static unsigned int pt_nr_notes;
+/* More events than notes (reclaim under memory pressure): proves nothing. */
+static bool pt_notes_lost;
 
 struct pt_coverage_result pt_coverage_results[PT_NR_PATHS] = {
 	{ "order-0" }, { "high-order" }, { "bulk" }, { "folio-batch" },
-	{ "compound" }, { "free_pages_exact" }, { "vmalloc" },
+	{ "compound" }, { "free_pages_exact" }, { "vmalloc" }, { "contig" },
 };
 
 enum {
 	PT_ST_ORDER0, PT_ST_HIGH, PT_ST_BULK, PT_ST_BATCH, PT_ST_COMPOUND,
-	PT_ST_EXACT, PT_ST_VMALLOC,
+	PT_ST_EXACT, PT_ST_VMALLOC, PT_ST_CONTIG,
 };
 
 /**
@@ -48,7 +50,9 @@ enum {
  */
 void pt_coverage_note(unsigned long pfn, unsigned int order, enum pt_kind kind)
 {
-	if (pt_nr_notes < PT_NOTES) {
+	if (pt_nr_notes == PT_NOTES) {
+		pt_notes_lost = true;
+	} else {
 		pt_notes[pt_nr_notes].pfn = pfn;
 		pt_notes[pt_nr_notes].kind = kind;
 		pt_nr_notes++;
@@ -214,12 +218,49 @@ static void pt_st_vmalloc(struct pt_coverage_result *r)
 	r->ran = true;
 }
 
+/*
+ * alloc_contig_range() on the first page of a pageblock that was just
+ * free as a whole (isolating a block with pages in use may fail), and
+ * free_contig_range(). The block comes from an unmovable allocation: a
+ * movable one may sit in a CMA pageblock, which alloc_contig_range()
+ * isolates only for CMA. If it still fails (-EBUSY), the path did not run.
+ */
+#define PT_ST_CONTIG_ORDER	min_t(unsigned int, pageblock_order, \
+				      PT_MAX_PAGE_ORDER)
+
+static void pt_st_contig(struct pt_coverage_result *r)
+{
+#ifdef CONFIG_CONTIG_ALLOC
+	struct page *page;
+	unsigned long pfn;
+
+	if (!pt_have(contig_alloc) || !pt_have(contig_free))
+		return;
+	page = pt_st_alloc(GFP_KERNEL | __GFP_NOWARN, PT_ST_CONTIG_ORDER);
+	if (!page)
+		return;
+	pfn = page_to_pfn(page);
+	pt_st_free(page, PT_ST_CONTIG_ORDER);
+	pt_notes_reset();
+	if (pt_opt.contig_alloc(pfn, pfn + 1, PT_CONTIG_MOVABLE,
+				      GFP_KERNEL | __GFP_NOWARN))
+		return;
+	r->alloc_ok = pt_seen_once(page, PT_ALLOC);
+	pt_notes_reset();
+	pt_opt.contig_free(pfn, 1);
+	r->free_ok = pt_seen_once(page, PT_FREE);
+	r->ran = true;
+#endif
+}
+
 /**
  * pt_coverage_run - run every path once and fill pt_coverage_results
  *
+ * @contig: run the contiguous-range path (its hook is attached)
+ *
  * Context: Process context, at load; sleeps; one caller at a time.
  */
-void pt_coverage_run(void)
+void pt_coverage_run(bool contig)
 {
 	struct pt_coverage_result *r = pt_coverage_results;
 	int i;
@@ -231,13 +272,39 @@ void pt_coverage_run(void)
 	}
 	WRITE_ONCE(pt_coverage_task, current);
 	static_branch_enable(&pt_coverage_key);
-	pt_st_order(&r[PT_ST_ORDER0], GFP_KERNEL, 0);
-	pt_st_order(&r[PT_ST_HIGH], GFP_KERNEL, 3);
-	pt_st_bulk(&r[PT_ST_BULK]);
-	pt_st_batch(&r[PT_ST_BATCH]);
-	pt_st_order(&r[PT_ST_COMPOUND], GFP_KERNEL | __GFP_COMP, 2);
-	pt_st_exact(&r[PT_ST_EXACT]);
-	pt_st_vmalloc(&r[PT_ST_VMALLOC]);
+	for (i = 0; i < PT_NR_PATHS; i++) {
+		pt_notes_lost = false;
+		switch (i) {
+		case PT_ST_ORDER0:
+			pt_st_order(&r[i], GFP_KERNEL, 0);
+			break;
+		case PT_ST_HIGH:
+			pt_st_order(&r[i], GFP_KERNEL, 3);
+			break;
+		case PT_ST_BULK:
+			pt_st_bulk(&r[i]);
+			break;
+		case PT_ST_BATCH:
+			pt_st_batch(&r[i]);
+			break;
+		case PT_ST_COMPOUND:
+			pt_st_order(&r[i], GFP_KERNEL | __GFP_COMP, 2);
+			break;
+		case PT_ST_EXACT:
+			pt_st_exact(&r[i]);
+			break;
+		case PT_ST_VMALLOC:
+			pt_st_vmalloc(&r[i]);
+			break;
+		case PT_ST_CONTIG:
+			if (contig)
+				pt_st_contig(&r[i]);
+			break;
+		}
+		/* The task caused more events than the notes hold. */
+		if (READ_ONCE(pt_notes_lost))
+			r[i].ran = false;
+	}
 	static_branch_disable(&pt_coverage_key);
 	WRITE_ONCE(pt_coverage_task, NULL);
 }

@@ -23,7 +23,13 @@ static struct dentry *pt_dir_dentry;
 
 /* ==== Reports ==== */
 
-DEFINE_SHOW_ATTRIBUTE(pt_stats);
+static int pt_stats_file_show(struct seq_file *m, void *v)
+{
+	pt_stats_show(m, v);
+	seq_printf(m, "bulk_calls_missed: %lu\n", pt_hooks_missed());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pt_stats_file);
 
 static int pt_hooks_file_show(struct seq_file *m, void *v)
 {
@@ -139,7 +145,7 @@ static int pt_lookup_resolve(enum pt_lookup_key key, unsigned long val,
 		*pfn = PHYS_PFN(val);
 		break;
 	case PT_LOOKUP_VIRT:
-		if (!pt_addr_to_pfn(val, pfn))
+		if (!pt_addr_to_pfn(val, pfn, NULL))
 			return -ERANGE;
 		break;
 	}
@@ -266,7 +272,8 @@ static const struct file_operations pt_top_count_fops = {
 void pt_debugfs_init(void)
 {
 	pt_dir_dentry = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("stats", 0400, pt_dir_dentry, NULL, &pt_stats_fops);
+	debugfs_create_file("stats", 0400, pt_dir_dentry, NULL,
+			    &pt_stats_file_fops);
 	debugfs_create_file("hooks", 0400, pt_dir_dentry, NULL,
 			    &pt_hooks_file_fops);
 	debugfs_create_file("lookup", 0600, pt_dir_dentry, NULL,

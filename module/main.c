@@ -118,6 +118,10 @@ struct pt_optional pt_opt __ro_after_init = {
 #ifdef PT_HAVE_OPT_SET_EXTRA_BITS
 	.stack_depot_set_extra_bits = &stack_depot_set_extra_bits,
 #endif
+#ifdef CONFIG_CONTIG_ALLOC
+	.contig_alloc = &PT_CONTIG_FUNC,
+	.contig_free = &free_contig_range,
+#endif
 #if defined(PT_HAVE_OPT_SAVE_FLAGS)
 	.stack_depot_save_flags = &stack_depot_save_flags,
 #elif defined(PT_HAVE_OPT_SAVE_CAN_ALLOC)

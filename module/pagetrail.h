@@ -55,12 +55,13 @@ enum pt_counter {
 	PT_CTR_ALLOC_EVENTS,		/* allocations recorded */
 	PT_CTR_FREE_EVENTS,		/* frees recorded */
 	PT_CTR_NO_STACK,		/* recorded with the "not saved" stack */
-	PT_CTR_RECURSION,		/* skipped: re-entered from stackdepot */
+	PT_CTR_RECURSION,		/* re-entered: recorded without a stack */
 	PT_CTR_NMI,			/* skipped: NMI context */
 	PT_CTR_DEDUP,			/* skipped: recorded by another hook */
 	PT_CTR_UNTRACKED,		/* pfn outside the table */
 	PT_CTR_DEPOT_NOLOCK_FAILED,	/* non-allocating save failed */
 	PT_CTR_DEPOT_TOPUPS,		/* pools given to stackdepot later */
+	PT_CTR_BULK_UNSURE,		/* bulk array page left unrecorded */
 	PT_NR_COUNTERS
 };
 
@@ -78,6 +79,8 @@ int pt_stats_show(struct seq_file *m, void *v);
 /* pt_event.order when there is no stack to show. */
 #define PT_ORDER_NONE		(-1)	/* nothing recorded since load */
 #define PT_ORDER_NOT_KEPT	(-2)	/* this mode does not keep it */
+/* ... and for a block larger than the buddy allocator's (gigantic). */
+#define PT_ORDER_BEYOND		(PT_MAX_PAGE_ORDER + 1)
 
 /* One recorded event: its stack and the order of its block. */
 struct pt_event {
@@ -113,6 +116,7 @@ void pt_table_exit(void);
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
+void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr);
 int pt_table_check_layout(void);
 bool pt_table_covers(unsigned long pfn);
 void pt_table_clear(void);
@@ -135,6 +139,9 @@ void pt_rec_decode(struct pt_rec r, struct pt_event *e, bool *allocated);
 /* ---- stack capture (capture.c) and stackdepot (depot.c) ---- */
 
 #define PT_CONTEXTS	4	/* task, softirq, hardirq, NMI */
+
+/* Frames to trim in a hook's stacks, learnt per hook: see pt_capture_buf(). */
+#define PT_TRIM_HINT_INIT	2
 
 bool pt_enter(void);
 void pt_leave(void);
@@ -170,6 +177,7 @@ struct pt_hook {
 	kretprobe_handler_t entry, ret;
 	size_t data_size;
 	bool needs_nolock_depot;	/* saves under the allocator's locks */
+	const char *unavailable;	/* set at build time: why not here */
 
 	struct tracepoint *tp;
 	struct ftrace_ops ops;
@@ -193,6 +201,7 @@ void pt_hook_show(struct seq_file *m, const struct pt_hook *h);
 int pt_hooks_init(void);
 void pt_hooks_exit(void);
 void pt_hooks_show(struct seq_file *m);
+unsigned long pt_hooks_missed(void);
 
 /* ---- the coverage self-test (coverage.c) ---- */
 
@@ -203,9 +212,9 @@ struct pt_coverage_result {
 	bool ran;
 };
 
-#define PT_NR_PATHS 7
+#define PT_NR_PATHS 8
 extern struct pt_coverage_result pt_coverage_results[PT_NR_PATHS];
-void pt_coverage_run(void);
+void pt_coverage_run(bool contig);
 void pt_coverage_note(unsigned long pfn, unsigned int order,
 		      enum pt_kind kind);
 
@@ -236,7 +245,8 @@ void pt_print_pfn(struct seq_file *m, unsigned long pfn);
 void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle);
 extern struct pt_hook pt_report_hook;
 
-bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn);
+bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn,
+		    depot_stack_handle_t *vfree_stack);
 int pt_resolve_init(void);
 void pt_resolve_exit(void);
 extern struct pt_hook pt_vfree_hook;

@@ -76,7 +76,9 @@ static void pt_print_event(struct seq_file *m, const char *what,
  */
 void pt_print_pfn(struct seq_file *m, unsigned long pfn)
 {
+	unsigned long missed;
 	struct pt_view v;
+	int order;
 
 	if (!pt_table_read(pfn, &v)) {
 		pt_out(m, PT_PFX "pfn 0x%lx is not tracked\n", pfn);
@@ -86,25 +88,53 @@ void pt_print_pfn(struct seq_file *m, unsigned long pfn)
 		pt_out(m, PT_PFX "pfn 0x%lx has no record\n", pfn);
 		return;
 	}
-	pt_out(m, PT_PFX "pfn 0x%lx (order %d) is %s\n", pfn,
-	       pt_view_latest(&v)->order, v.allocated ? "allocated" : "free");
+	order = pt_view_latest(&v)->order;
+	if (order == PT_ORDER_BEYOND)
+		pt_out(m, PT_PFX "pfn 0x%lx (order >%d) is %s\n", pfn,
+		       PT_MAX_PAGE_ORDER, v.allocated ? "allocated" : "free");
+	else
+		pt_out(m, PT_PFX "pfn 0x%lx (order %d) is %s\n", pfn, order,
+		       v.allocated ? "allocated" : "free");
+	missed = pt_hooks_missed();
+	if (missed)
+		pt_out(m, PT_PFX "%lu bulk allocations were not seen since load (stats): this record may predate the page's last allocation\n",
+		       missed);
 	pt_print_event(m, "allocated", &v.alloc);
 	pt_print_event(m, "freed", &v.free);
+}
+
+/*
+ * A vmalloc address found through the vfree ring: its page was freed by
+ * vfree() and may have a new owner by now.
+ */
+static void pt_print_vfreed(unsigned long addr, unsigned long pfn,
+			    depot_stack_handle_t vfree_stack)
+{
+	struct pt_view v;
+
+	pr_err(PT_PFX "0x%lx was unmapped by vfree() from:\n", addr);
+	pt_print_stack(NULL, vfree_stack);
+	if (pt_table_read(pfn, &v) && v.allocated)
+		pr_err(PT_PFX "pfn 0x%lx, which backed it, was allocated again since: the records below are of its new owner\n",
+		       pfn);
 }
 
 static void pt_on_report(void *data, enum error_detector detector,
 			 unsigned long id)
 {
+	depot_stack_handle_t vfree_stack;
 	unsigned long pfn;
 
 	if (!READ_ONCE(pt_print_on_report))
 		return;
 	if (detector != ERROR_DETECTOR_KASAN && detector != ERROR_DETECTOR_KFENCE)
 		return;
-	if (!pt_addr_to_pfn(id, &pfn)) {
+	if (!pt_addr_to_pfn(id, &pfn, &vfree_stack)) {
 		pr_err(PT_PFX "no page behind 0x%lx\n", id);
 		return;
 	}
+	if (vfree_stack)
+		pt_print_vfreed(id, pfn, vfree_stack);
 	pt_print_pfn(NULL, pfn);
 }
 

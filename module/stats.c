@@ -26,6 +26,7 @@ static const char *const pt_counter_names[] = {
 	[PT_CTR_UNTRACKED]		= "untracked_pfn",
 	[PT_CTR_DEPOT_NOLOCK_FAILED]	= "depot_nolock_failures",
 	[PT_CTR_DEPOT_TOPUPS]		= "depot_topups",
+	[PT_CTR_BULK_UNSURE]		= "bulk_unsure_pages",
 };
 static_assert(ARRAY_SIZE(pt_counter_names) == PT_NR_COUNTERS);
 

@@ -2,7 +2,7 @@
 /*
  * The per-PFN table: a directory indexed by memory section, with a leaf
  * (one record per page in mode=last, two in mode=both) only for sections
- * that hold memory. Holes cost a directory slot, nothing more.
+ * of online memory. Holes cost a directory slot, nothing more.
  *
  * This file owns the record format and the mode: every reader gets a
  * struct pt_view, the same in every mode.
@@ -32,7 +32,9 @@
 /*
  * A record is the event's stackdepot handle plus 5 bits of flags:
  *
- *   bits 0-3  order of the block + 1 (0: nothing recorded)
+ *   bits 0-3  order of the block + 1 (0: nothing recorded); a block
+ *             larger than PT_MAX_PAGE_ORDER (a gigantic folio, a CMA
+ *             range) has PT_ORDER_BEYOND
  *   bit  4    ALLOCATED: mode=both: on the allocation record while the
  *             page is allocated; mode=last: the event is an allocation
  *
@@ -45,7 +47,7 @@
 #define PT_REC_ORDER_MASK	0x0fU
 #define PT_REC_ALLOCATED	0x10U
 #define PT_REC_FLAG_BITS	5
-static_assert(PT_MAX_PAGE_ORDER + 1 <= PT_REC_ORDER_MASK);
+static_assert(PT_ORDER_BEYOND + 1 <= PT_REC_ORDER_MASK);
 #if PT_DEPOT_EXTRA_BITS
 static_assert(PT_DEPOT_EXTRA_BITS >= PT_REC_FLAG_BITS);
 #define PT_SIDE_BYTES		0
@@ -62,7 +64,7 @@ struct pt_slot {
 /**
  * pt_rec_encode - pack an event into a record
  * @handle: the event's stack, not 0
- * @order: the block's order, at most PT_MAX_PAGE_ORDER
+ * @order: the block's order, at most PT_ORDER_BEYOND
  * @allocated: the ALLOCATED flag
  *
  * Context: Any context.
@@ -92,6 +94,17 @@ static unsigned int pt_rec_flags(struct pt_rec r)
 #else
 	return r.side;
 #endif
+}
+
+/* @r with its flags replaced by @flags. */
+static struct pt_rec pt_rec_set_flags(struct pt_rec r, unsigned int flags)
+{
+#if PT_DEPOT_EXTRA_BITS
+	r.word = pt_depot_set_extra(r.word, flags);
+#else
+	r.side = flags;
+#endif
+	return r;
 }
 
 /**
@@ -376,20 +389,18 @@ bool pt_table_covers(unsigned long pfn)
 static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 {
 	struct pt_rec old = { }, cleared = { }, r;
-	struct pt_event e;
-	bool allocated = false;
+	unsigned int flags = 0;
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
 		r = pt_rec_load(s, 2 * i);
-		/* A block's pages share one record: encode it once. */
+		/* A block's pages share one record: re-encode it once. */
 		if (r.word != old.word || r.side != old.side) {
 			old = r;
-			pt_rec_decode(r, &e, &allocated);
-			cleared = allocated ?
-				pt_rec_encode(e.handle, e.order, false) : r;
+			flags = pt_rec_flags(r);
+			cleared = pt_rec_set_flags(r, flags & ~PT_REC_ALLOCATED);
 		}
-		if (allocated)
+		if (flags & PT_REC_ALLOCATED)
 			pt_rec_store(s, 2 * i, cleared);
 	}
 }
@@ -397,7 +408,8 @@ static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 /**
  * pt_table_record - record an event for every page of a block
  * @pfn: first page of the block
- * @order: the block's order
+ * @order: the block's order; above PT_MAX_PAGE_ORDER (a gigantic folio)
+ *	it is recorded as PT_ORDER_BEYOND
  * @kind: allocation or free
  * @handle: the event's stack, not 0 (see pt_depot_save())
  *
@@ -408,25 +420,60 @@ static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle)
 {
-	unsigned long i, n = 1UL << order;
+	unsigned long i, done, chunk, n = 1UL << order;
 	bool both = pt_words() == 2;
+	int mine = both && kind == PT_FREE;
 	struct pt_slot s;
 	struct pt_rec r;
-	int mine;
 
 	lockdep_assert_preemption_disabled();
-	if (unlikely(order > PT_MAX_PAGE_ORDER || n > PAGES_PER_SECTION ||
-		     !pt_slot(pfn, &s))) {
-		pt_count(PT_CTR_UNTRACKED);
-		return;
+	r = pt_rec_encode(handle, min_t(unsigned int, order, PT_ORDER_BEYOND),
+			  kind == PT_ALLOC);
+	/* A block larger than a section spans several leaves. */
+	for (done = 0; done < n; done += chunk) {
+		chunk = min(n - done, PAGES_PER_SECTION -
+			    ((pfn + done) & (PAGES_PER_SECTION - 1)));
+		if (unlikely(!pt_slot(pfn + done, &s))) {
+			pt_count(PT_CTR_UNTRACKED);
+			continue;
+		}
+		for (i = 0; i < chunk; i++)
+			pt_rec_store(&s, i * pt_words() + mine, r);
+		if (both && kind == PT_FREE) {
+			smp_wmb(); /* the free stack before ALLOCATED clears */
+			pt_clear_allocated(&s, chunk);
+		}
 	}
-	r = pt_rec_encode(handle, order, kind == PT_ALLOC);
-	mine = both && kind == PT_FREE;
-	for (i = 0; i < n; i++)
-		pt_rec_store(&s, i * pt_words() + mine, r);
-	if (both && kind == PT_FREE) {
-		smp_wmb(); /* the free stack before ALLOCATED clears */
-		pt_clear_allocated(&s, n);
+}
+
+/**
+ * pt_table_copy - give pages the records of others, as migration does
+ * @from: first page whose records to copy
+ * @to: first page to receive them
+ * @nr: pages
+ *
+ * A migrated folio's new pages read like the old ones (allocated, by the
+ * old allocation); page_owner copies its owner the same way. The old
+ * pages are freed afterwards, and that free is recorded as theirs.
+ *
+ * Context: Any context, preemption disabled; @to is not yet in use.
+ */
+void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
+{
+	struct pt_slot src, dst;
+	unsigned long i;
+
+	lockdep_assert_preemption_disabled();
+	for (i = 0; i < nr; i++) {
+		if (!pt_slot(from + i, &src) || !pt_slot(to + i, &dst)) {
+			pt_count(PT_CTR_UNTRACKED);
+			continue;
+		}
+		if (pt_words() == 2) {
+			pt_rec_store(&dst, 1, pt_rec_load(&src, 1));
+			smp_wmb(); /* as in pt_table_record() */
+		}
+		pt_rec_store(&dst, 0, pt_rec_load(&src, 0));
 	}
 }
 
@@ -511,7 +558,14 @@ static int pt_dir_cover(unsigned long nr)
 	return 0;
 }
 
-static int pt_sections_add(unsigned long first, unsigned long last)
+/*
+ * Give sections [first, last] a leaf. @online_only: only those online now
+ * (the scan at load); the hotplug notifier adds sections about to go
+ * online. Checked under pt_dir_lock, which the notifier's removal takes
+ * too, so a section offlined meanwhile never keeps a leaf.
+ */
+static int pt_sections_add(unsigned long first, unsigned long last,
+			   bool online_only)
 {
 	struct pt_dir *d;
 	unsigned long nr;
@@ -523,7 +577,7 @@ static int pt_sections_add(unsigned long first, unsigned long last)
 	for (nr = first; !ret && nr <= last; nr++) {
 		u32 *leaf;
 
-		if (d->leaf[nr])
+		if (d->leaf[nr] || (online_only && !online_section_nr(nr)))
 			continue;
 		leaf = vzalloc(pt_leaf_bytes());
 		if (!leaf) {
@@ -576,7 +630,7 @@ static int pt_memory_event(struct notifier_block *nb, unsigned long action,
 
 	switch (action) {
 	case MEM_GOING_ONLINE:
-		if (pt_sections_add(first, last))
+		if (pt_sections_add(first, last, false))
 			pr_warn_ratelimited("no memory to track pfn 0x%lx-0x%lx\n",
 					    mn->start_pfn,
 					    mn->start_pfn + mn->nr_pages - 1);
@@ -594,31 +648,29 @@ static struct notifier_block pt_memory_nb = {
 };
 
 /**
- * pt_table_init - allocate the table for the memory present at load
+ * pt_table_init - allocate the table for the memory online at load
  *
  * Context: Process context, at load; sleeps.
  * Return: 0, -ENODEV without memory, -ENOMEM.
  */
 int pt_table_init(void)
 {
-	unsigned long end = 0, nr, last;
-	int nid, ret = 0;
+	unsigned long end = 0, last;
+	int nid, ret;
 
 	for_each_online_node(nid)
 		end = max(end, pgdat_end_pfn(NODE_DATA(nid)));
 	if (!end)
 		return -ENODEV;
 	last = pfn_to_section_nr(end - 1);
-
-	mutex_lock(&pt_dir_lock);
-	ret = pt_dir_cover(last);
-	mutex_unlock(&pt_dir_lock);
-	for (nr = 0; !ret && nr <= last; nr++) {
-		if (present_section_nr(nr))
-			ret = pt_sections_add(nr, nr);
-	}
+	/*
+	 * Online memory only: ZONE_DEVICE and other present-but-offline
+	 * ranges never reach the allocator. The notifier first, so that no
+	 * section goes online unseen between the scan and the registration.
+	 */
+	ret = register_memory_notifier(&pt_memory_nb);
 	if (!ret)
-		ret = register_memory_notifier(&pt_memory_nb);
+		ret = pt_sections_add(0, last, true);
 	if (ret)
 		pt_table_exit();
 	return ret;

@@ -31,19 +31,33 @@ static bool pt_alloc_event(unsigned long pfn, struct pt_event *e)
 	return true;
 }
 
-/* Next block head at or after *pfn with an allocation record. */
-static bool pt_next_block(unsigned long *pfn, struct pt_event *e)
+/*
+ * The next run of pages at or after *pfn that one allocation still holds:
+ * pages of one aligned block with the same allocation record, each still
+ * allocated. Walks pages, not blocks: after split_page() or a partial
+ * free_pages_exact() a block's freed pages are not counted, and pages
+ * allocated again inside it are runs of their own. Sets *pfn to the run's
+ * first page and returns its length; 0 at the end of the table.
+ */
+static unsigned long pt_next_run(unsigned long *pfn, struct pt_event *e)
 {
-	unsigned long end = pt_table_end_pfn();
+	unsigned long end = pt_table_end_pfn(), block_end, n;
+	struct pt_event next;
 
 	for (; *pfn < end; (*pfn)++) {
 		if (!(*pfn & (PAGES_PER_SECTION - 1)))
 			cond_resched();
-		if (pt_alloc_event(*pfn, e) &&
-		    !(*pfn & ((1UL << e->order) - 1)))
-			return true;
+		if (!pt_alloc_event(*pfn, e))
+			continue;
+		block_end = ALIGN(*pfn + 1, 1UL << e->order);
+		for (n = 1; *pfn + n < block_end; n++) {
+			if (!pt_alloc_event(*pfn + n, &next) ||
+			    next.handle != e->handle || next.order != e->order)
+				break;
+		}
+		return n;
 	}
-	return false;
+	return 0;
 }
 
 static void *pt_dump_start(struct seq_file *m, loff_t *pos)
@@ -51,7 +65,7 @@ static void *pt_dump_start(struct seq_file *m, loff_t *pos)
 	unsigned long pfn = *pos;
 	struct pt_event e;
 
-	if (!pt_next_block(&pfn, &e))
+	if (!pt_next_run(&pfn, &e))
 		return NULL;
 	*pos = pfn;
 	return pos;
@@ -62,8 +76,8 @@ static void *pt_dump_next(struct seq_file *m, void *v, loff_t *pos)
 	unsigned long pfn = *pos;
 	struct pt_event e;
 
-	pfn += pt_alloc_event(pfn, &e) ? 1UL << e.order : 1;
-	if (!pt_next_block(&pfn, &e)) {
+	pfn += pt_next_run(&pfn, &e) ?: 1;
+	if (!pt_next_run(&pfn, &e)) {
 		*pos = pfn;
 		return NULL;
 	}
@@ -78,7 +92,9 @@ static void pt_dump_stop(struct seq_file *m, void *v)
 /*
  * page_owner's block: header, PFN line, stack, blank line. pagetrail keeps
  * no gfp mask, pid or timestamp; the fields are present so the parsers of
- * page_owner_sort find them, with neutral values.
+ * page_owner_sort find them, with neutral values. The page flags only
+ * while the page's section is online: memory may be hot-removed during a
+ * read.
  */
 static int pt_dump_show(struct seq_file *m, void *v)
 {
@@ -89,8 +105,12 @@ static int pt_dump_show(struct seq_file *m, void *v)
 		return 0;
 	seq_printf(m, "Page allocated via order %d, mask 0x0(), pid 0, tgid 0 (pagetrail), ts 0 ns\n",
 		   e.order);
-	seq_printf(m, "PFN 0x%lx type Unknown Block %lu type Unknown Flags %pGp\n",
-		   pfn, pfn >> pageblock_order, &pfn_to_page(pfn)->flags);
+	seq_printf(m, "PFN 0x%lx type Unknown Block %lu type Unknown ", pfn,
+		   pfn >> pageblock_order);
+	if (pfn_valid(pfn) && online_section_nr(pfn_to_section_nr(pfn)))
+		seq_printf(m, "Flags %pGp\n", &pfn_to_page(pfn)->flags);
+	else
+		seq_puts(m, "Flags (offline)\n");
 	pt_print_stack(m, e.handle);
 	seq_putc(m, '\n');
 	return 0;
@@ -166,7 +186,7 @@ EXPORT_SYMBOL_IF_KUNIT(pt_top_sort);
  */
 int pt_top_print(struct seq_file *m, unsigned int n)
 {
-	unsigned long pfn = 0, total = 0, lost = 0;
+	unsigned long pfn = 0, total = 0, lost = 0, pages;
 	struct pt_top_slot *t;
 	struct pt_event e;
 	unsigned int i;
@@ -174,9 +194,7 @@ int pt_top_print(struct seq_file *m, unsigned int n)
 	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	while (pt_next_block(&pfn, &e)) {
-		u32 pages = 1U << e.order;
-
+	while ((pages = pt_next_run(&pfn, &e))) {
 		total += pages;
 		pfn += pages;
 		if (!pt_top_add(t, PT_TOP_SLOTS, e.handle, pages))

@@ -36,7 +36,7 @@ static void pt_kunit_record_roundtrip(struct kunit *test)
 	KUNIT_ASSERT_NE(test, h[0], h[1]);
 	for (i = 0; i < ARRAY_SIZE(h); i++) {
 		n = stack_depot_fetch(h[i], &want);
-		for (order = 0; order <= PT_MAX_PAGE_ORDER; order++) {
+		for (order = 0; order <= PT_ORDER_BEYOND; order++) {
 			for (alloc = false; ; alloc = true) {
 				r = pt_rec_encode(h[i], order, alloc);
 				pt_rec_decode(r, &e, &allocated);
