@@ -52,6 +52,9 @@ command -v $qemu >/dev/null || die "no $qemu"
 base="console=$console panic=-1 kasan_multi_shot loglevel=7"
 [ "$arch" != x86_64 ] || base="$base reboot=t"
 base="$base printk.devkmsg=on log_buf_len=4M"
+# A CMA area, as phones have one: movable allocations and migration then
+# meet MIGRATE_CMA pageblocks too.
+base="$base cma=32M"
 
 # tcg_threads: "single" for x86_64 guests, "multi" otherwise;
 # PAGETRAIL_TCG_THREAD overrides. Multi-threaded TCG (QEMU 7.2) can keep
@@ -75,6 +78,31 @@ tcg_threads() {
 
 # qemu_boot ACCEL TIMEOUT LOG KERNEL INITRD CMDLINE: returns the timeout(1)
 # status (124 on timeout).
+# Two NUMA nodes, as vendor machines have more than one: migration
+# between nodes is then testable. x86_64 test kernels have no ACPI NUMA:
+# numa=fake=2 (see numa_cmdline); arm64 reads QEMU's nodes from the device
+# tree: one vCPU and half the memory each. Not for one vCPU (make bench)
+# or a size that does not halve in MiB.
+numa_cmdline() {
+	[ "$smp" -ge 2 ] && [ "$arch" = x86_64 ] && echo " numa=fake=2"
+	return 0
+}
+
+numa_args() {
+	local mib
+	[ "$smp" -ge 2 ] && [ "$arch" = arm64 ] || return 0
+	case "$mem" in
+	*G) mib=$((${mem%G} * 1024)) ;;
+	*M) mib=${mem%M} ;;
+	*) return 0 ;;
+	esac
+	[ $((mib % 2)) = 0 ] || return 0
+	echo "-object memory-backend-ram,id=pt-m0,size=$((mib / 2))M" \
+		"-object memory-backend-ram,id=pt-m1,size=$((mib / 2))M" \
+		"-numa node,nodeid=0,cpus=0,memdev=pt-m0" \
+		"-numa node,nodeid=1,cpus=1-$((smp - 1)),memdev=pt-m1"
+}
+
 qemu_boot() {
 	local accel=$1 t=$2 lf=$3 k=$4 i=$5 cmd=$6 cpu=max
 	local mach=() acc=(-accel "tcg,thread=$(tcg_threads)")
@@ -97,7 +125,8 @@ qemu_boot() {
 	mkdir -p "$(dirname "$lf")"
 	: >"$lf"
 	timeout --kill-after=5 "$t" $qemu "${mach[@]}" "${acc[@]}" -cpu "$cpu" \
-		-smp "$smp" -m "$mem" -nographic -no-reboot -monitor none \
+		-smp "$smp" -m "$mem" $(numa_args) \
+		-nographic -no-reboot -monitor none \
 		-serial "file:$lf" -kernel "$k" -initrd "$i" -append "$cmd" \
 		</dev/null >"$lf.qemu" 2>&1
 }
@@ -146,7 +175,7 @@ shown=$accel
 log "guest: booting $(basename "$kernel") ($shown, smp $smp, $mem, timeout ${tmo}s) -> $logf"
 start=$(date +%s)
 rc=0
-qemu_boot "$accel" "$tmo" "$logf" "$kernel" "$initrd" "$base $extra" || rc=$?
+qemu_boot "$accel" "$tmo" "$logf" "$kernel" "$initrd" "$base$(numa_cmdline) $extra" || rc=$?
 if [ -s "$logf.qemu" ]; then
 	sed 's/^/qemu: /' "$logf.qemu" >>"$logf"
 fi

@@ -179,13 +179,27 @@ static enum hrtimer_restart pt_hrtimer_fn(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+/*
+ * What the hog's unmovable allocations compete for: free CMA pages count
+ * as available but serve only movable allocations.
+ */
+static unsigned long pt_available(void)
+{
+	long avail = si_mem_available();
+
+#ifdef CONFIG_CMA
+	avail -= global_zone_page_state(NR_FREE_CMA_PAGES);
+#endif
+	return avail > 0 ? avail : 0;
+}
+
 /* Hold memory until only leave_mb MiB are available. */
 static void pt_hog(void)
 {
 	unsigned long leave = (unsigned long)leave_mb << (20 - PAGE_SHIFT);
 	unsigned int order = PT_STRESS_HOG_ORDER;
 
-	while (si_mem_available() > leave + (1UL << order)) {
+	while (pt_available() > leave + (1UL << order)) {
 		struct page *page = alloc_pages(pt_gfp, order);
 
 		if (!page) {
