@@ -17,7 +17,8 @@ set -euo pipefail
 NOT_IN_GKI="stack_depot_save_flags __stack_depot_save stack_depot_init
 stack_depot_get_extra_bits stack_depot_set_extra_bits register_ftrace_function
 unregister_ftrace_function ftrace_set_filter ftrace_free_filter
-for_each_kernel_tracepoint"
+for_each_kernel_tracepoint alloc_contig_range alloc_contig_range_noprof
+free_contig_range"
 
 # undefined KO: "TYPE NAME" lines of KO's undefined symbols.
 undefined() {

@@ -133,6 +133,14 @@ run_case kmalloc_large_uaf pt_cases_alloc_large pt_cases_free_large free
 run_case page_oob pt_cases_alloc_oob - allocated
 run_case double_free pt_cases_alloc_df pt_cases_free_df free "BUG: KASAN: double-free"
 run_case vmalloc_uaf pt_cases_alloc_vmalloc pt_cases_free_vmalloc free
+# The address came from the vfree ring: the report names vfree()'s caller.
+v=$(kmsg_span vmalloc_uaf | sed 's/^\[[^]]*\] //' |
+	sed -n '/was unmapped by vfree() from:/,/^pagetrail: pfn/p')
+if echo "$v" | grep -q '^ pt_cases_free_vmalloc[+.]'; then
+	ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc"
+else
+	not_ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc" "$v"
+fi
 run_case bulk_uaf pt_cases_alloc_bulk pt_cases_free_bulk free
 
 # lookup: a page the trigger allocated and kept

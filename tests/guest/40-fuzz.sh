@@ -20,15 +20,7 @@ else
 	/tests/pt_fuzz -p "$pfn" -n "$writes" -j 4 >/tmp/fuzz.out 2>&1
 	rc=$?
 	diag "pt_fuzz: exit $rc after $(( $(date +%s) - t0 ))s"
-	# Re-number pt_fuzz's TAP into ours.
-	while read -r line; do
-		case "$line" in
-		"ok "*) ok "fuzz: $(echo "$line" | sed 's/^ok [0-9]* //')" ;;
-		"not ok "*) not_ok "fuzz: $(echo "$line" | sed 's/^not ok [0-9]* //')" ;;
-		"# "*) diag "${line#\# }" ;;
-		esac
-	done </tmp/fuzz.out
-	grep -q '^ok ' /tmp/fuzz.out || not_ok "fuzz: pt_fuzz reported results" "$(head -n 5 /tmp/fuzz.out)"
+	relay_tap fuzz /tmp/fuzz.out
 fi
 echo 1 >$PARAMS/enabled
 echo 1 >$PARAMS/print_on_report

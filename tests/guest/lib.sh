@@ -143,3 +143,18 @@ cmdline_arg() {
 	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1)
 	echo "${v:-$2}"
 }
+
+# relay_tap PREFIX FILE: re-number a kselftest tool's TAP output in FILE
+# into ours, each result prefixed with "PREFIX: "; not ok if it has none.
+relay_tap() {
+	local prefix=$1 file=$2 line
+	while read -r line; do
+		case "$line" in
+		"ok "*) ok "$prefix: $(echo "$line" | sed 's/^ok [0-9]* //')" ;;
+		"not ok "*) not_ok "$prefix: $(echo "$line" | sed 's/^not ok [0-9]* //')" ;;
+		"# "*) diag "${line#\# }" ;;
+		esac
+	done <"$file"
+	grep -q '^ok ' "$file" ||
+		not_ok "$prefix: the tool reported results" "$(head -n 5 "$file")"
+}
