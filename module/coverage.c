@@ -29,6 +29,8 @@ static struct {
 static unsigned int pt_nr_notes;
 /* More events than notes (reclaim under memory pressure): proves nothing. */
 static bool pt_notes_lost;
+/* Non-zero: note this pfn's events only (a path with many other events). */
+static unsigned long pt_notes_only;
 
 struct pt_coverage_result pt_coverage_results[PT_NR_PATHS] = {
 	{ "order-0" }, { "high-order" }, { "bulk" }, { "folio-batch" },
@@ -50,6 +52,8 @@ enum {
  */
 void pt_coverage_note(unsigned long pfn, unsigned int order, enum pt_kind kind)
 {
+	if (pt_notes_only && pfn != pt_notes_only)
+		return;
 	if (pt_nr_notes == PT_NOTES) {
 		pt_notes_lost = true;
 	} else {
@@ -225,8 +229,7 @@ static void pt_st_vmalloc(struct pt_coverage_result *r)
  * movable one may sit in a CMA pageblock, which alloc_contig_range()
  * isolates only for CMA. If it still fails (-EBUSY), the path did not run.
  */
-#define PT_ST_CONTIG_ORDER	min_t(unsigned int, pageblock_order, \
-				      PT_MAX_PAGE_ORDER)
+#define PT_ST_CONTIG_ORDER	min_t(unsigned int, pageblock_order, 9)
 
 static void pt_st_contig(struct pt_coverage_result *r)
 {
@@ -236,19 +239,25 @@ static void pt_st_contig(struct pt_coverage_result *r)
 
 	if (!pt_have(contig_alloc) || !pt_have(contig_free))
 		return;
-	page = pt_st_alloc(GFP_KERNEL | __GFP_NOWARN, PT_ST_CONTIG_ORDER);
+	page = pt_st_alloc(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+			   PT_ST_CONTIG_ORDER);
 	if (!page)
 		return;
 	pfn = page_to_pfn(page);
 	pt_st_free(page, PT_ST_CONTIG_ORDER);
+	/* It frees the rest of the block it isolates: note our page only. */
 	pt_notes_reset();
+	WRITE_ONCE(pt_notes_only, pfn);
 	if (pt_opt.contig_alloc(pfn, pfn + 1, PT_CONTIG_MOVABLE,
-				      GFP_KERNEL | __GFP_NOWARN))
+				GFP_KERNEL | __GFP_NOWARN)) {
+		WRITE_ONCE(pt_notes_only, 0);
 		return;
+	}
 	r->alloc_ok = pt_seen_once(page, PT_ALLOC);
 	pt_notes_reset();
 	pt_opt.contig_free(pfn, 1);
 	r->free_ok = pt_seen_once(page, PT_FREE);
+	WRITE_ONCE(pt_notes_only, 0);
 	r->ran = true;
 #endif
 }

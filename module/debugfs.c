@@ -26,7 +26,7 @@ static struct dentry *pt_dir_dentry;
 static int pt_stats_file_show(struct seq_file *m, void *v)
 {
 	pt_stats_show(m, v);
-	seq_printf(m, "bulk_calls_missed: %lu\n", pt_hooks_missed());
+	seq_printf(m, "kretprobe_calls_missed: %lu\n", pt_hooks_missed());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pt_stats_file);

@@ -107,6 +107,8 @@ static bool pt_depot_may_alloc(gfp_t gfp, enum pt_kind kind)
 
 /* Stored for a stack stackdepot could not save: see pt_depot_init(). */
 static depot_stack_handle_t pt_depot_failed __ro_after_init;
+/* Stored for a migration target whose owner pagetrail cannot follow. */
+static depot_stack_handle_t pt_depot_moved __ro_after_init;
 
 /**
  * pt_depot_save - save a trimmed stack in stackdepot
@@ -169,19 +171,46 @@ const char *pt_depot_nolock_via(void)
 	       "unavailable: saves may allocate without reclaim";
 }
 
-/*
- * The failed handle's stack: one frame in pagetrail's init code, which no
- * allocator stack contains. page_owner keeps such a handle too.
+/**
+ * pt_depot_moved_handle - the handle of "moved here, owner unknown"
+ *
+ * Description: A page that migration filled from a page pagetrail cannot
+ * follow (one not on the LRU: zsmalloc, balloon) gets this instead of the
+ * migration's own allocation stack, which is not its owner's.
+ *
+ * Context: Any context.
+ * Return: the handle.
  */
-static noinline depot_stack_handle_t pt_depot_save_failed_stack(void)
+depot_stack_handle_t pt_depot_moved_handle(void)
 {
-	unsigned long entry = _RET_IP_;
+	return pt_depot_moved;
+}
+
+/**
+ * pt_depot_is_moved - is this the "moved here, owner unknown" handle
+ * @handle: a handle from a record
+ *
+ * Context: Any context.
+ * Return: true for it.
+ */
+bool pt_depot_is_moved(depot_stack_handle_t handle)
+{
+	return handle == pt_depot_moved;
+}
+
+/*
+ * The sentinel handles' stacks: one frame each in pagetrail's init code,
+ * which no allocator stack contains. page_owner keeps such handles too.
+ */
+static noinline depot_stack_handle_t pt_depot_save_sentinel(int which)
+{
+	unsigned long entry = _RET_IP_ + which;
 
 	return stack_depot_save(&entry, 1, GFP_KERNEL);
 }
 
 /**
- * pt_depot_init - set stackdepot up and save the failed handle
+ * pt_depot_init - set stackdepot up and save the sentinel handles
  *
  * Context: Process context, at load; sleeps.
  * Return: 0, or a negative errno.
@@ -197,8 +226,9 @@ int pt_depot_init(void)
 	ret = pt_stack_depot_init();
 	if (ret)
 		return ret;
-	pt_depot_failed = pt_depot_save_failed_stack();
-	if (!pt_depot_failed) {
+	pt_depot_failed = pt_depot_save_sentinel(0);
+	pt_depot_moved = pt_depot_save_sentinel(1);
+	if (!pt_depot_failed || !pt_depot_moved) {
 		pr_err("stackdepot saves no stack (disabled with stack_depot_disable=on, or out of memory)\n");
 		return -EOPNOTSUPP;
 	}

@@ -22,16 +22,25 @@
 
 /* ==== Recording ==== */
 
+/*
+ * Record one event for @n pages from @pfn on, each carrying @order.
+ * Preemption disabled.
+ */
+static void pt_store_run(unsigned long pfn, unsigned long n,
+			 unsigned int order, enum pt_kind kind,
+			 depot_stack_handle_t handle)
+{
+	pt_table_record_run(pfn, n, order, kind, handle);
+	pt_count(kind == PT_ALLOC ? PT_CTR_ALLOC_EVENTS : PT_CTR_FREE_EVENTS);
+	if (pt_coverage_current() && in_task())
+		pt_coverage_note(pfn, order, kind);
+}
+
 /* Record a block's event in the table. Between pt_enter() and pt_leave(). */
 static void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 		     depot_stack_handle_t handle)
 {
-	unsigned long pfn = page_to_pfn(page);
-
-	pt_table_record(pfn, order, kind, handle);
-	pt_count(kind == PT_ALLOC ? PT_CTR_ALLOC_EVENTS : PT_CTR_FREE_EVENTS);
-	if (pt_coverage_current() && in_task())
-		pt_coverage_note(pfn, order, kind);
+	pt_store_run(page_to_pfn(page), 1UL << order, order, kind, handle);
 }
 
 /*
@@ -380,17 +389,36 @@ static int pt_contig_entry(struct kretprobe_instance *ri,
 static int pt_contig_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct pt_contig_call *c = (struct pt_contig_call *)ri->data;
-	unsigned long pfn, nr = c->end - c->start;
+	unsigned long nr = c->end - c->start;
 
 	if (!c->recording || regs_return_value(regs) || c->end <= c->start)
 		return 0;
 	preempt_disable_notrace();
-	if ((c->gfp & __GFP_COMP) && is_power_of_2(nr)) {
-		pt_store(pfn_to_page(c->start), ilog2(nr), PT_ALLOC, c->handle);
-	} else {
-		for (pfn = c->start; pfn < c->end; pfn++)
-			pt_store(pfn_to_page(pfn), 0, PT_ALLOC, c->handle);
-	}
+	if ((c->gfp & __GFP_COMP) && is_power_of_2(nr))
+		pt_store_run(c->start, nr, ilog2(nr), PT_ALLOC, c->handle);
+	else
+		pt_store_run(c->start, nr, 0, PT_ALLOC, c->handle);
+	preempt_enable_notrace();
+	return 0;
+}
+
+/*
+ * compaction_alloc() and alloc_migration_target() hand out the pages a
+ * migration fills. Their own allocation record (none, for compaction;
+ * the migration's stack, for the other) is not the owner's: mark them
+ * "moved here, owner unknown". For an LRU folio folio_migrate_flags()
+ * then copies the owner's record in; a folio migrated through its
+ * movable_ops (zsmalloc, balloon) keeps the mark.
+ */
+static int pt_target_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_return_value(regs);
+
+	if (!page || !pt_recording() || in_nmi())
+		return 0;
+	preempt_disable_notrace();
+	pt_store_run(page_to_pfn(page), compound_nr(page), compound_order(page),
+		     PT_ALLOC, pt_depot_moved_handle());
 	preempt_enable_notrace();
 	return 0;
 }
@@ -416,6 +444,15 @@ static struct pt_hook pt_h_kr_bulk = {
 };
 static struct pt_hook pt_h_ft_migrate = PT_FT_HOOK(PT_MIGRATE_FUNC,
 						   pt_ft_migrate);
+#define PT_TARGET_HOOK(t) \
+	{ .type = PT_HOOK_KRETPROBE, .target = t, .ret = pt_target_ret, \
+	  .unavailable = IS_ENABLED(CONFIG_MIGRATION) ? NULL : \
+		"no CONFIG_MIGRATION" }
+
+static struct pt_hook pt_h_kr_compaction_target =
+	PT_TARGET_HOOK("compaction_alloc");
+static struct pt_hook pt_h_kr_migration_target =
+	PT_TARGET_HOOK("alloc_migration_target");
 static struct pt_hook pt_h_kr_contig = {
 	.type = PT_HOOK_KRETPROBE, .target = PT_CONTIG_FUNC_NAME,
 	.entry = pt_contig_entry, .ret = pt_contig_ret,
@@ -570,6 +607,8 @@ int pt_hooks_init(void)
 	if (pt_hook_attach(&pt_h_ft_migrate))
 		pr_warn("%s not traceable: migrated pages will read as free\n",
 			PT_MIGRATE_FUNC);
+	pt_hook_attach(&pt_h_kr_compaction_target);
+	pt_hook_attach(&pt_h_kr_migration_target);
 	/* Final run, with everything attached, for the "hooks" file. */
 	pt_coverage_run(pt_h_kr_contig.attached);
 	return 0;
@@ -586,6 +625,8 @@ void pt_hooks_exit(void)
 {
 	int i;
 
+	pt_hook_detach(&pt_h_kr_migration_target);
+	pt_hook_detach(&pt_h_kr_compaction_target);
 	pt_hook_detach(&pt_h_ft_migrate);
 	pt_hook_detach(&pt_h_kr_contig);
 	for (i = 0; i < ARRAY_SIZE(pt_sides); i++) {
@@ -598,15 +639,27 @@ void pt_hooks_exit(void)
 /**
  * pt_hooks_missed - allocator events the hooks lost
  *
- * A kretprobe whose instances are all in use (more bulk calls in flight
- * than maxactive) lets a call go unseen: its pages keep their old records.
+ * Description: A kretprobe whose instances are all in use (more calls in
+ * flight than maxactive) lets a call go unseen: its pages keep their old
+ * records.
  *
  * Context: Any context.
- * Return: the bulk calls missed since load.
+ * Return: the calls of the kretprobe hooks missed since load.
  */
 unsigned long pt_hooks_missed(void)
 {
-	return pt_h_kr_bulk.attached ? READ_ONCE(pt_h_kr_bulk.rp.nmissed) : 0;
+	static struct pt_hook *const kr[] = {
+		&pt_h_kr_bulk, &pt_h_kr_contig, &pt_h_kr_compaction_target,
+		&pt_h_kr_migration_target,
+	};
+	unsigned long missed = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kr); i++) {
+		if (kr[i]->attached)
+			missed += READ_ONCE(kr[i]->rp.nmissed);
+	}
+	return missed;
 }
 
 /**
@@ -643,6 +696,10 @@ void pt_hooks_show(struct seq_file *m)
 	}
 	seq_puts(m, "migrate: ");
 	pt_hook_show(m, &pt_h_ft_migrate);
+	seq_puts(m, "migrate: ");
+	pt_hook_show(m, &pt_h_kr_compaction_target);
+	seq_puts(m, "migrate: ");
+	pt_hook_show(m, &pt_h_kr_migration_target);
 	seq_puts(m, "contig: ");
 	pt_hook_show(m, &pt_h_kr_contig);
 	seq_puts(m, "selftest:\n");

@@ -115,6 +115,9 @@ int pt_table_init(void);
 void pt_table_exit(void);
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle);
+void pt_table_record_run(unsigned long pfn, unsigned long n,
+			 unsigned int order, enum pt_kind kind,
+			 depot_stack_handle_t handle);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
 void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr);
 int pt_table_check_layout(void);
@@ -160,6 +163,8 @@ enum pt_frame_class pt_frame_name_class(const char *name);
 depot_stack_handle_t pt_depot_save(unsigned long *e, unsigned int n,
 				   gfp_t gfp, enum pt_kind kind);
 bool pt_depot_is_failed(depot_stack_handle_t handle);
+depot_stack_handle_t pt_depot_moved_handle(void);
+bool pt_depot_is_moved(depot_stack_handle_t handle);
 const char *pt_depot_nolock_via(void);
 int pt_depot_init(void);
 void pt_depot_exit(void);

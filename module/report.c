@@ -45,6 +45,10 @@ void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
 	unsigned long *entries;
 	unsigned int i, n;
 
+	if (pt_depot_is_moved(handle)) {
+		pt_out(m, " (owner unknown: migration moved a page here that pagetrail cannot follow)\n");
+		return;
+	}
 	n = pt_depot_is_failed(handle) ? 0 :
 	    stack_depot_fetch(handle, &entries);
 	if (!n) {
@@ -97,7 +101,7 @@ void pt_print_pfn(struct seq_file *m, unsigned long pfn)
 		       v.allocated ? "allocated" : "free");
 	missed = pt_hooks_missed();
 	if (missed)
-		pt_out(m, PT_PFX "%lu bulk allocations were not seen since load (stats): this record may predate the page's last allocation\n",
+		pt_out(m, PT_PFX "%lu allocations were not seen since load (stats): this record may predate the page's last allocation\n",
 		       missed);
 	pt_print_event(m, "allocated", &v.alloc);
 	pt_print_event(m, "freed", &v.free);

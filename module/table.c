@@ -420,7 +420,26 @@ static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 void pt_table_record(unsigned long pfn, unsigned int order,
 		     enum pt_kind kind, depot_stack_handle_t handle)
 {
-	unsigned long i, done, chunk, n = 1UL << order;
+	pt_table_record_run(pfn, 1UL << order, order, kind, handle);
+}
+
+/**
+ * pt_table_record_run - record one event for @n pages of order-@order blocks
+ * @pfn: first page
+ * @n: pages
+ * @order: the order each page's record carries (0 for a run of pages)
+ * @kind: allocation or free
+ * @handle: the event's stack, not 0
+ *
+ * Encodes the record once: a large contiguous range costs a store a page.
+ *
+ * Context: Any context, preemption disabled.
+ */
+void pt_table_record_run(unsigned long pfn, unsigned long n,
+			 unsigned int order, enum pt_kind kind,
+			 depot_stack_handle_t handle)
+{
+	unsigned long i, done, chunk;
 	bool both = pt_words() == 2;
 	int mine = both && kind == PT_FREE;
 	struct pt_slot s;
@@ -447,14 +466,15 @@ void pt_table_record(unsigned long pfn, unsigned int order,
 }
 
 /**
- * pt_table_copy - give pages the records of others, as migration does
- * @from: first page whose records to copy
+ * pt_table_copy - give pages the allocation records of others, as migration does
+ * @from: first page whose allocation records to copy
  * @to: first page to receive them
  * @nr: pages
  *
- * A migrated folio's new pages read like the old ones (allocated, by the
- * old allocation); page_owner copies its owner the same way. The old
- * pages are freed afterwards, and that free is recorded as theirs.
+ * A migrated folio's new pages read allocated by the old allocation, as
+ * page_owner copies its owner. Their "last freed" stays theirs: the free
+ * of the old pages is another page's event. The old pages are freed
+ * afterwards, and that free is recorded as theirs.
  *
  * Context: Any context, preemption disabled; @to is not yet in use.
  */
@@ -468,10 +488,6 @@ void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 		if (!pt_slot(from + i, &src) || !pt_slot(to + i, &dst)) {
 			pt_count(PT_CTR_UNTRACKED);
 			continue;
-		}
-		if (pt_words() == 2) {
-			pt_rec_store(&dst, 1, pt_rec_load(&src, 1));
-			smp_wmb(); /* as in pt_table_record() */
 		}
 		pt_rec_store(&dst, 0, pt_rec_load(&src, 0));
 	}
@@ -630,6 +646,7 @@ static int pt_memory_event(struct notifier_block *nb, unsigned long action,
 
 	switch (action) {
 	case MEM_GOING_ONLINE:
+	case MEM_ONLINE:	/* again: the scan at load may have missed it */
 		if (pt_sections_add(first, last, false))
 			pr_warn_ratelimited("no memory to track pfn 0x%lx-0x%lx\n",
 					    mn->start_pfn,
@@ -655,22 +672,24 @@ static struct notifier_block pt_memory_nb = {
  */
 int pt_table_init(void)
 {
-	unsigned long end = 0, last;
+	unsigned long end = 0;
 	int nid, ret;
 
-	for_each_online_node(nid)
-		end = max(end, pgdat_end_pfn(NODE_DATA(nid)));
-	if (!end)
-		return -ENODEV;
-	last = pfn_to_section_nr(end - 1);
 	/*
 	 * Online memory only: ZONE_DEVICE and other present-but-offline
 	 * ranges never reach the allocator. The notifier first, so that no
-	 * section goes online unseen between the scan and the registration.
+	 * section goes online unseen between the scan and the registration
+	 * (it adds on MEM_ONLINE too, after the section is marked online).
 	 */
 	ret = register_memory_notifier(&pt_memory_nb);
-	if (!ret)
-		ret = pt_sections_add(0, last, true);
+	if (ret)
+		return ret;
+	for_each_online_node(nid)
+		end = max(end, pgdat_end_pfn(NODE_DATA(nid)));
+	if (!end)
+		ret = -ENODEV;
+	else
+		ret = pt_sections_add(0, pfn_to_section_nr(end - 1), true);
 	if (ret)
 		pt_table_exit();
 	return ret;

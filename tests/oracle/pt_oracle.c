@@ -35,13 +35,13 @@
 #define PT_OR_BULK	8
 #define PT_OR_VMALLOC	8
 #define PT_OR_EXACT	3
-#define PT_OR_CONTIG_ORDER	min_t(unsigned int, pageblock_order, \
-				      PT_MAX_PAGE_ORDER)
+#define PT_OR_CONTIG_ORDER	min_t(unsigned int, pageblock_order, 9)
 
 struct pt_or_truth {
 	const char *path;
 	unsigned long pfn;
 	bool allocated;
+	bool notrun;		/* the path could not create its pages */
 	const char *func;
 	const char *allocator;
 };
@@ -72,6 +72,7 @@ static void pt_or_note_free(const char *path, struct page *page,
 		t->path = path;
 		t->pfn = page_to_pfn(page) + i;
 		t->allocated = !func;
+		t->notrun = false;
 		t->func = func ?: allocator;
 		t->allocator = allocator;
 	}
@@ -227,7 +228,8 @@ static void pt_or_hold(void)
 	 * movable one may be in a CMA block.
 	 */
 	pt_or_hop();
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, PT_OR_CONTIG_ORDER);
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+			   PT_OR_CONTIG_ORDER);
 	pt_contig_pfn = 0;
 	if (page) {
 		unsigned long pfn = page_to_pfn(page);
@@ -243,6 +245,14 @@ static void pt_or_hold(void)
 			pr_info("pt_oracle: alloc_contig_range(0x%lx) = %d\n",
 				pfn, ret);
 		}
+	}
+	if (!pt_contig_pfn && pt_nr_truth < PT_OR_PAGES) {
+		pt_truth[pt_nr_truth].path = "contig";
+		pt_truth[pt_nr_truth].pfn = 0;
+		pt_truth[pt_nr_truth].notrun = true;
+		pt_truth[pt_nr_truth].func = "pt_oracle_contig";
+		pt_truth[pt_nr_truth].allocator = "pt_oracle_contig";
+		pt_nr_truth++;
 	}
 	set_cpus_allowed_ptr(current, cpu_possible_mask);
 }
@@ -387,7 +397,7 @@ static int pt_or_truth_show(struct seq_file *m, void *v)
 	mutex_lock(&pt_or_lock);
 	for (i = 0; i < pt_nr_truth; i++)
 		seq_printf(m, "%s 0x%lx %s %s %s\n", pt_truth[i].path,
-			   pt_truth[i].pfn,
+			   pt_truth[i].pfn, pt_truth[i].notrun ? "notrun" :
 			   pt_truth[i].allocated ? "allocated" : "free",
 			   pt_truth[i].func, pt_truth[i].allocator);
 	mutex_unlock(&pt_or_lock);
