@@ -153,6 +153,9 @@ static DEFINE_PER_CPU(struct pt_tp_last[PT_CONTEXTS], pt_tp_last);
 static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 			gfp_t gfp, int migratetype)
 {
+	/* enabled=0: nothing at all on the allocation path. */
+	if (!pt_recording())
+		return;
 	if (page && !order) {
 		struct pt_tp_last *l =
 			this_cpu_ptr(&pt_tp_last[pt_context_level()]);
