@@ -2,7 +2,8 @@
 /*
  * /sys/kernel/debug/pagetrail/, root-only: every file and knob. What the
  * reports show comes from stats.c (stats), hooks.c (hooks), report.c
- * (lookup) and views.c (dump, top); commands are parsed here.
+ * (lookup), views.c (dump, top) and leaks.c (show_stacks, growth,
+ * top_free); commands are parsed here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -55,6 +56,34 @@ static int pt_top_show(struct seq_file *m, void *v)
 	return pt_top_print(m, READ_ONCE(pt_top_n));
 }
 DEFINE_SHOW_ATTRIBUTE(pt_top);
+
+static int pt_top_free_show(struct seq_file *m, void *v)
+{
+	return pt_top_free_print(m, READ_ONCE(pt_top_n));
+}
+DEFINE_SHOW_ATTRIBUTE(pt_top_free);
+
+/* page_owner's names: page_owner_stacks/show_stacks and count_threshold. */
+DEFINE_SEQ_ATTRIBUTE(pt_show_stacks);
+
+static int pt_threshold_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(pt_count_threshold);
+	return 0;
+}
+
+static int pt_threshold_set(void *data, u64 val)
+{
+	if (val > INT_MAX) {
+		pr_warn_ratelimited("count_threshold: expected 0..%d\n",
+				    INT_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(pt_count_threshold, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pt_threshold_fops, pt_threshold_get,
+			 pt_threshold_set, "%llu\n");
 
 /* ==== Reading commands from user space ==== */
 
@@ -262,6 +291,47 @@ static const struct file_operations pt_top_count_fops = {
 	.release = single_release,
 };
 
+/* ==== growth: read the growth since the mark, write "mark" ==== */
+
+#define PT_GROWTH_CMD_MAX	16
+
+static int pt_growth_show(struct seq_file *m, void *v)
+{
+	return pt_growth_print(m);
+}
+
+static int pt_growth_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pt_growth_show, NULL);
+}
+
+static ssize_t pt_growth_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char *buf = pt_user_cmd(ubuf, count, PT_GROWTH_CMD_MAX, "growth");
+	bool mark;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	mark = sysfs_streq(buf, "mark");
+	kfree(buf);
+	if (!mark) {
+		pr_warn_ratelimited("growth: the only command is 'mark'\n");
+		return -EINVAL;
+	}
+	pt_leaks_mark();
+	return count;
+}
+
+static const struct file_operations pt_growth_fops = {
+	.owner = THIS_MODULE,
+	.open = pt_growth_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = pt_growth_write,
+	.release = single_release,
+};
+
 /* ==== The directory ==== */
 
 /**
@@ -282,6 +352,14 @@ void pt_debugfs_init(void)
 	debugfs_create_file("top", 0400, pt_dir_dentry, NULL, &pt_top_fops);
 	debugfs_create_file("top_count", 0600, pt_dir_dentry, NULL,
 			    &pt_top_count_fops);
+	debugfs_create_file("top_free", 0400, pt_dir_dentry, NULL,
+			    &pt_top_free_fops);
+	debugfs_create_file("show_stacks", 0400, pt_dir_dentry, NULL,
+			    &pt_show_stacks_fops);
+	debugfs_create_file_unsafe("count_threshold", 0600, pt_dir_dentry,
+				   NULL, &pt_threshold_fops);
+	debugfs_create_file("growth", 0600, pt_dir_dentry, NULL,
+			    &pt_growth_fops);
 }
 
 /**

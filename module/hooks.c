@@ -12,6 +12,7 @@
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
@@ -22,6 +23,9 @@
 
 /* ==== Recording ==== */
 
+/* Events get who and when: mode=full or history on. */
+static DEFINE_STATIC_KEY_FALSE(pt_stamp_key);
+
 /*
  * Record one event for @n pages from @pfn on, each carrying @order.
  * Preemption disabled.
@@ -30,7 +34,17 @@ static void pt_store_run(unsigned long pfn, unsigned long n,
 			 unsigned int order, enum pt_kind kind,
 			 depot_stack_handle_t handle)
 {
-	pt_table_record_run(pfn, n, order, kind, handle);
+	struct pt_stamp st = { };
+
+	/* Who and when: for mode=full's records and for the history. */
+	if (static_branch_likely(&pt_stamp_key)) {
+		/* The task first: a slot it claims must not be newer. */
+		st.task = pt_task_id();
+		st.ts = local_clock();
+	}
+	pt_table_record_run(pfn, n, order, kind, handle, &st);
+	if (static_branch_likely(&pt_history_key))
+		pt_history_add(pfn, n, order, kind, handle, &st);
 	pt_count(kind == PT_ALLOC ? PT_CTR_ALLOC_EVENTS : PT_CTR_FREE_EVENTS);
 	if (pt_coverage_current() && in_task())
 		pt_coverage_note(pfn, order, kind);
@@ -554,6 +568,8 @@ static int pt_resolve(struct pt_side *side)
 		}
 		pt_set_detach(s);
 		pt_table_clear();
+		pt_leaks_reset();
+		pt_history_reset();
 		if (!best || s->covered > best->covered)
 			best = s;
 	}
@@ -592,6 +608,8 @@ int pt_hooks_init(void)
 {
 	int i, ret;
 
+	if (pt_table_keeps_stamps() || static_key_enabled(&pt_history_key))
+		static_branch_enable(&pt_stamp_key);
 	/* Whatever set is chosen: the contiguous-range allocator. */
 	if (pt_hook_attach(&pt_h_kr_contig))
 		pr_warn("%s not traceable: CMA and gigantic pages will read as free\n",

@@ -150,9 +150,21 @@ static int __init pt_init(void)
 		pr_err("cannot allocate the page table (%d)\n", ret);
 		goto err_capture;
 	}
+	ret = pt_history_init();
+	if (!ret)
+		ret = pt_leaks_init();
+	/* Who: for mode=full's records and the history's events. */
+	if (!ret && (pt_table_keeps_stamps() ||
+		     static_key_enabled(&pt_history_key)))
+		ret = pt_tasks_init();
+	if (ret) {
+		pr_err("cannot allocate the history, stack counts or tasks (%d)\n",
+		       ret);
+		goto err_who;
+	}
 	ret = pt_hooks_init();
 	if (ret)
-		goto err_table;
+		goto err_who;
 	if (pt_resolve_init())
 		pr_warn("vfree() not traceable: vmalloc use-after-free reports will say 'no page'\n");
 	if (pt_report_init())
@@ -160,12 +172,16 @@ static int __init pt_init(void)
 	else if (!IS_ENABLED(CONFIG_KASAN) && !IS_ENABLED(CONFIG_KFENCE))
 		pr_warn("kernel has neither KASAN nor KFENCE: reports will not be annotated, lookup still works\n");
 	pt_debugfs_init();
-	pr_info("tracking %lu pages, %lu KiB table, mode=%s depth=%u\n",
+	pr_info("tracking %lu pages, %lu KiB table, mode=%s depth=%u, history %lu events (%lu KiB), stack counts %lu KiB, tasks %lu KiB\n",
 		pt_table_pages(), pt_table_bytes() >> 10, pt_table_mode(),
-		pt_depth);
+		pt_depth, pt_history_entries(), pt_history_bytes() >> 10,
+		pt_leaks_bytes() >> 10, pt_tasks_bytes() >> 10);
 	return 0;
 
-err_table:
+err_who:
+	pt_tasks_exit();
+	pt_leaks_exit();
+	pt_history_exit();
 	pt_table_exit();
 err_capture:
 	pt_capture_exit();
@@ -181,6 +197,9 @@ static void __exit pt_exit(void)
 	pt_report_exit();
 	pt_resolve_exit();
 	pt_hooks_exit();
+	pt_tasks_exit();
+	pt_leaks_exit();
+	pt_history_exit();
 	pt_table_exit();
 	pt_capture_exit();
 	pt_depot_exit();

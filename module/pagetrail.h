@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/jump_label.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <asm/current.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -62,6 +63,8 @@ enum pt_counter {
 	PT_CTR_DEPOT_NOLOCK_FAILED,	/* non-allocating save failed */
 	PT_CTR_DEPOT_TOPUPS,		/* pools given to stackdepot later */
 	PT_CTR_BULK_UNSURE,		/* bulk array page left unrecorded */
+	PT_CTR_TASK_BUSY,		/* task not interned: slot busy */
+	PT_CTR_STACKS_FULL,		/* pages not counted per stack */
 	PT_NR_COUNTERS
 };
 
@@ -82,10 +85,17 @@ int pt_stats_show(struct seq_file *m, void *v);
 /* ... and for a block larger than the buddy allocator's (gigantic). */
 #define PT_ORDER_BEYOND		(PT_MAX_PAGE_ORDER + 1)
 
+/* Who and when: the task (tasks.c) and local_clock() of an event. */
+struct pt_stamp {
+	u64 ts;				/* 0: not known */
+	u32 task;			/* 0: not known */
+};
+
 /* One recorded event: its stack and the order of its block. */
 struct pt_event {
 	depot_stack_handle_t handle;	/* no table flags; see depot.c */
 	int order;			/* or PT_ORDER_NONE/NOT_KEPT */
+	struct pt_stamp stamp;		/* mode=full; else 0 */
 };
 
 /* What the table knows about one pfn, the same in every mode. */
@@ -113,14 +123,13 @@ static inline const struct pt_event *pt_view_latest(const struct pt_view *v)
 
 int pt_table_init(void);
 void pt_table_exit(void);
-void pt_table_record(unsigned long pfn, unsigned int order,
-		     enum pt_kind kind, depot_stack_handle_t handle);
 void pt_table_record_run(unsigned long pfn, unsigned long n,
 			 unsigned int order, enum pt_kind kind,
-			 depot_stack_handle_t handle);
+			 depot_stack_handle_t handle, const struct pt_stamp *st);
 bool pt_table_read(unsigned long pfn, struct pt_view *v);
 void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr);
 int pt_table_check_layout(void);
+unsigned long pt_table_next_run(unsigned long *pfn, struct pt_event *e);
 bool pt_table_covers(unsigned long pfn);
 void pt_table_clear(void);
 unsigned long pt_table_bytes(void);
@@ -129,6 +138,7 @@ unsigned long pt_table_pages(void);
 unsigned long pt_table_end_pfn(void);
 unsigned int pt_table_entry_size(void);
 const char *pt_table_mode(void);
+bool pt_table_keeps_stamps(void);
 
 /* A record as stored: pure encoding, exported to the KUnit tests. */
 struct pt_rec {
@@ -138,6 +148,82 @@ struct pt_rec {
 struct pt_rec pt_rec_encode(depot_stack_handle_t handle, unsigned int order,
 			    bool allocated);
 void pt_rec_decode(struct pt_rec r, struct pt_event *e, bool *allocated);
+
+/* ---- who: interned tasks (tasks.c) ---- */
+
+struct pt_task {
+	pid_t pid;
+	pid_t tgid;
+	u64 since;			/* when its slot was claimed */
+	char comm[TASK_COMM_LEN];
+};
+
+u32 pt_task_id(void);
+bool pt_task_get(u32 id, u64 ts, struct pt_task *t);
+unsigned long pt_tasks_bytes(void);
+int pt_tasks_init(void);
+void pt_tasks_exit(void);
+
+/* ---- what happened before: the event history (history.c) ---- */
+
+/* One event in the history: @nr pages from @pfn on. */
+struct pt_past_event {
+	u64 ts;			/* local_clock(); 0 while written */
+	unsigned long pfn;
+	u32 nr;
+	u32 handle;		/* the stack, as the table keeps it */
+	u32 task;		/* tasks.c id */
+	u8 kind;
+	u8 order;
+};
+
+#define PT_HISTORY_SHOW		8	/* events a report prints */
+
+/* What the history holds for one pfn. */
+struct pt_history {
+	struct pt_past_event ev[PT_HISTORY_SHOW];	/* newest first */
+	unsigned int shown;
+	unsigned int allocs, frees;	/* all found, shown or not */
+	u64 oldest;			/* time of the oldest found */
+	u64 complete_since;		/* 0: no event since load is lost */
+};
+
+DECLARE_STATIC_KEY_FALSE(pt_history_key);
+void pt_history_add(unsigned long pfn, unsigned long n, unsigned int order,
+		    enum pt_kind kind, depot_stack_handle_t handle,
+		    const struct pt_stamp *st);
+bool pt_history_find(unsigned long pfn, struct pt_history *h);
+void pt_history_reset(void);
+unsigned long pt_history_bytes(void);
+unsigned long pt_history_entries(void);
+int pt_history_init(void);
+void pt_history_exit(void);
+
+/* ---- the leak view: pages per stack (leaks.c) ---- */
+
+DECLARE_STATIC_KEY_FALSE(pt_leaks_key);
+void pt_leaks_add(depot_stack_handle_t handle, long pages);
+void pt_leaks_freed(depot_stack_handle_t handle, long pages);
+void pt_leaks_reset(void);
+unsigned long pt_leaks_bytes(void);
+int pt_leaks_init(void);
+void pt_leaks_exit(void);
+extern const struct seq_operations pt_show_stacks_sops;
+void pt_leaks_mark(void);
+u64 pt_leaks_mark_time(void);
+unsigned int pt_leaks_capacity(void);
+
+/* A stack's pages, for the growth and top_free views. */
+struct pt_leak_row {
+	u32 handle;
+	long pages;		/* growth since the mark, or pages freed */
+	long live;		/* pages it holds now */
+	u64 oldest;		/* mode=full: time of its oldest page */
+};
+unsigned int pt_leaks_rows(struct pt_leak_row *rows, bool freed);
+void pt_leaks_sort(struct pt_leak_row *rows, unsigned int n);
+int pt_top_free_print(struct seq_file *m, unsigned int n);
+extern unsigned int pt_count_threshold;
 
 /* ---- stack capture (capture.c) and stackdepot (depot.c) ---- */
 
@@ -248,6 +334,8 @@ int pt_report_init(void);
 void pt_report_exit(void);
 void pt_print_pfn(struct seq_file *m, unsigned long pfn);
 void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle);
+#define PT_TIME_LEN	32
+char *pt_time_str(char *buf, size_t len, u64 ts);
 extern struct pt_hook pt_report_hook;
 
 bool pt_addr_to_pfn(unsigned long addr, unsigned long *pfn,
@@ -265,6 +353,7 @@ void pt_debugfs_init(void);
 void pt_debugfs_exit(void);
 
 extern const struct seq_operations pt_dump_sops;
+int pt_growth_print(struct seq_file *m);
 int pt_top_print(struct seq_file *m, unsigned int n);
 struct pt_top_slot {
 	u32 handle;

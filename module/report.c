@@ -17,6 +17,7 @@
 
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/tracepoint.h>
 #include <trace/events/error_report.h>
@@ -59,17 +60,128 @@ void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
 		pt_out(m, " %pS\n", (void *)entries[i]);
 }
 
+/* ==== Who and when ==== */
+
+#define PT_STAMP_LEN	80	/* " by pid N tgid N (comm) at S.US s" */
+
+/* " by pid 1 tgid 1 (init) at 1.000000s", or less if not known. */
+static void pt_stamp_str(char *buf, size_t len, const struct pt_stamp *st)
+{
+	char at[PT_TIME_LEN];
+	struct pt_task t;
+
+	pt_time_str(at, sizeof(at), st->ts);
+	if (pt_task_get(st->task, st->ts, &t))
+		scnprintf(buf, len, " by pid %d tgid %d (%s) at %s", t.pid,
+			  t.tgid, t.comm, at);
+	else if (st->ts)
+		scnprintf(buf, len, " by an unknown task at %s", at);
+	else
+		buf[0] = '\0';
+}
+
 static void pt_print_event(struct seq_file *m, const char *what,
 			   const struct pt_event *e)
 {
+	char who[PT_STAMP_LEN];
+
 	if (e->order == PT_ORDER_NOT_KEPT)
 		return;
-	pt_out(m, PT_PFX "last %s by:\n", what);
+	pt_stamp_str(who, sizeof(who), &e->stamp);
+	if (who[0])
+		pt_out(m, PT_PFX "last %s%s, by:\n", what, who);
+	else
+		pt_out(m, PT_PFX "last %s by:\n", what);
 	if (pt_event_recorded(e))
 		pt_print_stack(m, e->handle);
 	else
 		pt_out(m, " (not recorded)\n");
 }
+
+/**
+ * pt_time_str - a local_clock() time as printk stamps its lines
+ * @buf: the buffer, PT_TIME_LEN bytes will do
+ * @len: its size
+ * @ts: the time, 0 if not known
+ *
+ * Context: Any context.
+ * Return: @buf: "12.345678s", or "" if @ts is 0.
+ */
+char *pt_time_str(char *buf, size_t len, u64 ts)
+{
+	buf[0] = '\0';
+	if (ts)
+		scnprintf(buf, len, "%llu.%06lus", ts / NSEC_PER_SEC,
+			  (unsigned long)(ts % NSEC_PER_SEC) / NSEC_PER_USEC);
+	return buf;
+}
+
+/* ==== History ==== */
+
+/*
+ * The page's earlier events, newest first. The newest allocation and free
+ * with the stacks the table holds were printed just above: not again.
+ * One buffer, not on the stack: reports are serialised by KASAN's lock,
+ * and a lookup that finds it in use says so rather than wait.
+ */
+static void pt_print_history(struct seq_file *m, unsigned long pfn,
+			     const struct pt_view *v)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	static struct pt_history h;
+	bool seen[2] = { false, false };
+	char who[PT_STAMP_LEN], since[PT_TIME_LEN];
+	unsigned long flags;
+	unsigned int i;
+
+	if (!static_branch_likely(&pt_history_key))
+		return;
+	if (!raw_spin_trylock_irqsave(&lock, flags)) {
+		pt_out(m, PT_PFX "history of pfn 0x%lx: busy, another report is reading it\n",
+		       pfn);
+		return;
+	}
+	pt_history_find(pfn, &h);
+	if (h.complete_since)
+		pt_time_str(since, sizeof(since), h.complete_since);
+	else
+		strscpy(since, "load", sizeof(since));
+	if (!h.shown) {
+		pt_out(m, PT_PFX "history of pfn 0x%lx: no events kept (complete since %s)\n",
+		       pfn, since);
+		goto out;
+	}
+	pt_time_str(who, sizeof(who), h.oldest);
+	pt_out(m, PT_PFX "history of pfn 0x%lx, newest first: allocated %u times, freed %u times since %s (complete since %s)\n",
+	       pfn, h.allocs, h.frees, who, since);
+	for (i = 0; i < h.shown; i++) {
+		const struct pt_past_event *e = &h.ev[i];
+		struct pt_stamp st = { .ts = e->ts, .task = e->task };
+		bool alloc = e->kind == PT_ALLOC;
+		const struct pt_event *cur = alloc ? &v->alloc : &v->free;
+		const char *what = alloc ? "allocated" : "freed";
+
+		pt_stamp_str(who, sizeof(who), &st);
+		if (!seen[alloc] && pt_event_recorded(cur) &&
+		    cur->handle == e->handle) {
+			seen[alloc] = true;
+			pt_out(m, PT_PFX "  %s (order %u)%s: the stack above\n",
+			       what, e->order, who);
+			continue;
+		}
+		seen[alloc] = true;
+		pt_out(m, PT_PFX "  %s (order %u)%s, by:\n", what, e->order,
+		       who);
+		pt_print_stack(m, e->handle);
+	}
+	if (h.allocs + h.frees > h.shown)
+		pt_out(m, PT_PFX "  %u older events not shown\n",
+		       h.allocs + h.frees - h.shown);
+out:
+	raw_spin_unlock_irqrestore(&lock, flags);
+}
+
+/* ==== The block ==== */
 
 /**
  * pt_print_pfn - print what pagetrail knows about a page
@@ -105,6 +217,7 @@ void pt_print_pfn(struct seq_file *m, unsigned long pfn)
 		       missed);
 	pt_print_event(m, "allocated", &v.alloc);
 	pt_print_event(m, "freed", &v.free);
+	pt_print_history(m, pfn, &v);
 }
 
 /*

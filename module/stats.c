@@ -27,6 +27,8 @@ static const char *const pt_counter_names[] = {
 	[PT_CTR_DEPOT_NOLOCK_FAILED]	= "depot_nolock_failures",
 	[PT_CTR_DEPOT_TOPUPS]		= "depot_topups",
 	[PT_CTR_BULK_UNSURE]		= "bulk_unsure_pages",
+	[PT_CTR_TASK_BUSY]		= "task_unknown",
+	[PT_CTR_STACKS_FULL]		= "stacks_full_pages",
 };
 static_assert(ARRAY_SIZE(pt_counter_names) == PT_NR_COUNTERS);
 
@@ -52,6 +54,7 @@ static unsigned long pt_counter_sum(enum pt_counter c)
 int pt_stats_show(struct seq_file *m, void *v)
 {
 	unsigned long pages = pt_table_pages(), bytes = pt_table_bytes();
+	unsigned long fixed;
 	int i;
 
 	seq_printf(m, "mode: %s\n", pt_table_mode());
@@ -63,6 +66,15 @@ int pt_stats_show(struct seq_file *m, void *v)
 	/* Fixed point, three decimals: the directory adds a little. */
 	seq_printf(m, "table_millibytes_per_page: %lu\n",
 		   pages ? bytes * 1000 / pages : 0);
+	/* Fixed costs, whatever the memory size. */
+	seq_printf(m, "history_entries: %lu\n", pt_history_entries());
+	seq_printf(m, "history_bytes: %lu\n", pt_history_bytes());
+	seq_printf(m, "task_table_bytes: %lu\n", pt_tasks_bytes());
+	seq_printf(m, "stack_counts_bytes: %lu\n", pt_leaks_bytes());
+	fixed = pt_history_bytes() + pt_tasks_bytes() + pt_leaks_bytes();
+	seq_printf(m, "total_bytes: %lu\n", bytes + fixed);
+	seq_printf(m, "total_millibytes_per_page: %lu\n",
+		   pages ? (bytes + fixed) * 1000 / pages : 0);
 	for (i = 0; i < PT_NR_COUNTERS; i++)
 		seq_printf(m, "%s: %lu\n", pt_counter_names[i],
 			   pt_counter_sum(i));

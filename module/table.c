@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-PFN table: a directory indexed by memory section, with a leaf
- * (one record per page in mode=last, two in mode=both) only for sections
- * of online memory. Holes cost a directory slot, nothing more.
+ * (one record per page in mode=last, two in mode=both and mode=full, and
+ * in mode=full a stamp per record) only for sections of online memory.
+ * Holes cost a directory slot, nothing more.
  *
  * This file owns the record format and the mode: every reader gets a
- * struct pt_view, the same in every mode.
+ * struct pt_view, the same in every mode. It also keeps the leak view's
+ * per-stack page counts (leaks.c) in step with the records it replaces.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,8 +43,13 @@
  * Where stackdepot has extra bits (6.1+) the flags are the handle's top
  * STACK_DEPOT_EXTRA_BITS, set and read through stackdepot's calls (as
  * KMSAN keeps its origin flags); 5.15 keeps them in a byte per record
- * after the leaf's handles. A recorded event's handle is never 0: a stack
- * stackdepot could not save is depot.c's "failed" handle.
+ * after the leaf's handles (in mode=full: in the top PT_TS_FLAG_BITS of
+ * the record's stamp time, which local_clock() reaches after 18 years).
+ * A recorded event's handle is never 0: a stack stackdepot could not save
+ * is depot.c's "failed" handle.
+ *
+ * mode=full adds to each record a stamp: the task id (tasks.c, 4 bytes)
+ * and the time (8 bytes). Per page: 2 x (4 + 4 + 8) = 32 bytes.
  */
 #define PT_REC_ORDER_MASK	0x0fU
 #define PT_REC_ALLOCATED	0x10U
@@ -55,10 +62,16 @@ static_assert(PT_DEPOT_EXTRA_BITS >= PT_REC_FLAG_BITS);
 #define PT_SIDE_BYTES		1
 #endif
 
+#define PT_TS_FLAG_BITS		PT_REC_FLAG_BITS
+#define PT_TS_FLAG_SHIFT	(64 - PT_TS_FLAG_BITS)
+#define PT_TS_MASK		(BIT_ULL(PT_TS_FLAG_SHIFT) - 1)
+
 /* The page's records in its leaf: [0] allocation (or latest), [1] free. */
 struct pt_slot {
 	u32 *rec;
-	u8 *side;	/* 5.15: their flags; NULL elsewhere */
+	u8 *side;	/* 5.15, mode both/last: their flags; else NULL */
+	u32 *task;	/* mode=full: the records' stamps; else NULL */
+	u64 *ts;	/* (5.15: with the flags in the top bits) */
 };
 
 /**
@@ -134,7 +147,8 @@ static inline struct pt_rec pt_rec_load(const struct pt_slot *s, int i)
 	struct pt_rec r = { .word = READ_ONCE(s->rec[i]) };
 
 	if (PT_SIDE_BYTES)
-		r.side = READ_ONCE(s->side[i]);
+		r.side = s->side ? READ_ONCE(s->side[i]) :
+			 READ_ONCE(s->ts[i]) >> PT_TS_FLAG_SHIFT;
 	return r;
 }
 
@@ -142,8 +156,28 @@ static inline void pt_rec_store(const struct pt_slot *s, int i,
 				struct pt_rec r)
 {
 	WRITE_ONCE(s->rec[i], r.word);
-	if (PT_SIDE_BYTES)
+	if (PT_SIDE_BYTES && s->side)
 		WRITE_ONCE(s->side[i], r.side);
+	else if (PT_SIDE_BYTES)
+		WRITE_ONCE(s->ts[i], (READ_ONCE(s->ts[i]) & PT_TS_MASK) |
+			   (u64)r.side << PT_TS_FLAG_SHIFT);
+}
+
+/* mode=full: the stamp of record @i. */
+static inline void pt_stamp_store(const struct pt_slot *s, int i,
+				  const struct pt_stamp *st)
+{
+	u64 flags = PT_SIDE_BYTES ? READ_ONCE(s->ts[i]) & ~PT_TS_MASK : 0;
+
+	WRITE_ONCE(s->task[i], st->task);
+	WRITE_ONCE(s->ts[i], (st->ts & PT_TS_MASK) | flags);
+}
+
+static inline void pt_stamp_load(const struct pt_slot *s, int i,
+				 struct pt_stamp *st)
+{
+	st->task = READ_ONCE(s->task[i]);
+	st->ts = READ_ONCE(s->ts[i]) & PT_TS_MASK;
 }
 
 /**
@@ -179,11 +213,12 @@ int pt_table_check_layout(void)
 
 /* ==== The mode: how many records a page has ==== */
 
-enum pt_mode { PT_MODE_BOTH, PT_MODE_LAST };
+enum pt_mode { PT_MODE_BOTH, PT_MODE_LAST, PT_MODE_FULL };
 
 static const char *const pt_mode_names[] = {
 	[PT_MODE_BOTH] = "both",
 	[PT_MODE_LAST] = "last",
+	[PT_MODE_FULL] = "full",
 };
 
 static enum pt_mode pt_mode = PT_MODE_BOTH;
@@ -193,7 +228,7 @@ static int pt_param_set_mode(const char *val, const struct kernel_param *kp)
 	int i = val ? sysfs_match_string(pt_mode_names, val) : -EINVAL;
 
 	if (i < 0) {
-		pr_warn("mode: expected 'both' or 'last', got '%.16s'\n",
+		pr_warn("mode: expected 'both', 'last' or 'full', got '%.16s'\n",
 			val ?: "");
 		return -EINVAL;
 	}
@@ -212,23 +247,42 @@ static const struct kernel_param_ops pt_mode_ops = {
 };
 
 module_param_cb(mode, &pt_mode_ops, NULL, 0444);
-MODULE_PARM_DESC(mode, "both: alloc and free stack, 8 B/page; last: last event only, 4 B/page (load time)");
+MODULE_PARM_DESC(mode, "both: alloc and free stack, 8 B/page; last: last event only, 4 B/page; full: both plus task and time of each, 32 B/page (load time)");
 
 /**
  * pt_table_mode - the mode's name
  *
  * Context: Any context.
- * Return: "both" or "last".
+ * Return: "both", "last" or "full".
  */
 const char *pt_table_mode(void)
 {
 	return pt_mode_names[pt_mode];
 }
 
+/**
+ * pt_table_keeps_stamps - does the table keep who and when (mode=full)
+ *
+ * Context: Any context.
+ * Return: true in mode=full.
+ */
+bool pt_table_keeps_stamps(void)
+{
+	return pt_mode == PT_MODE_FULL;
+}
+
 /* Records per page: alloc + free, or the last event only. */
 static unsigned int pt_words(void)
 {
-	return pt_mode == PT_MODE_BOTH ? 2 : 1;
+	return pt_mode == PT_MODE_LAST ? 1 : 2;
+}
+
+/* Bytes per record besides its handle: flags (5.15) or the stamp. */
+static unsigned int pt_rec_extra_bytes(void)
+{
+	if (pt_table_keeps_stamps())
+		return sizeof(u32) + sizeof(u64);
+	return PT_SIDE_BYTES;
 }
 
 /* ==== The directory of sections ==== */
@@ -246,14 +300,15 @@ static atomic_long_t pt_leaves;
  * pt_table_entry_size - bytes of records per page
  *
  * Context: Any context.
- * Return: 8 or 4 (mode=both or last); 10 or 5 on 5.15 (flag bytes).
+ * Return: 8, 4 or 32 (mode=both, last or full); 10 or 5 on 5.15 in
+ * mode=both or last (flag bytes).
  */
 unsigned int pt_table_entry_size(void)
 {
-	return pt_words() * (sizeof(u32) + PT_SIDE_BYTES);
+	return pt_words() * (sizeof(u32) + pt_rec_extra_bytes());
 }
 
-/* Handles first, then (5.15) their meta bytes. */
+/* Handles first, then (5.15) their flag bytes or (full) the stamps. */
 static size_t pt_leaf_bytes(void)
 {
 	return PAGES_PER_SECTION * pt_table_entry_size();
@@ -362,8 +417,17 @@ static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
 	if (!leaf)
 		return false;
 	slot->rec = leaf + idx;
-	slot->side = PT_SIDE_BYTES ?
-		(u8 *)(leaf + PAGES_PER_SECTION * pt_words()) + idx : NULL;
+	slot->side = NULL;
+	slot->task = NULL;
+	slot->ts = NULL;
+	if (pt_table_keeps_stamps()) {
+		/* u32 task[2 * P] and u64 ts[2 * P] after the handles */
+		slot->task = leaf + PAGES_PER_SECTION * 2 + idx;
+		slot->ts = (u64 *)(leaf + PAGES_PER_SECTION * 4) + idx;
+	} else if (PT_SIDE_BYTES) {
+		slot->side = (u8 *)(leaf + PAGES_PER_SECTION * pt_words()) +
+			     idx;
+	}
 	return true;
 }
 
@@ -385,13 +449,43 @@ bool pt_table_covers(unsigned long pfn)
 	return ret;
 }
 
-/* mode=both, a free: clear ALLOCATED on the allocation record of @n pages. */
+/*
+ * The leak view counts, per stack, the pages whose allocation record is
+ * ALLOCATED. Every write that replaces such a record takes its pages off
+ * their stack's count: here, the allocation records of @s's first @n
+ * pages.
+ */
+static void pt_leaks_replace(const struct pt_slot *s, unsigned long n)
+{
+	struct pt_rec old = { }, r;
+	unsigned long i, run = 0;
+	struct pt_event e = { };
+	bool allocated = false;
+
+	for (i = 0; i < n; i++) {
+		r = pt_rec_load(s, i * pt_words());
+		if (r.word != old.word || r.side != old.side) {
+			if (run)
+				pt_leaks_add(e.handle, -(long)run);
+			old = r;
+			run = 0;
+			pt_rec_decode(r, &e, &allocated);
+		}
+		run += allocated;
+	}
+	if (run)
+		pt_leaks_add(e.handle, -(long)run);
+}
+
+/* mode=both or full, a free: clear ALLOCATED on the allocation record of @n pages. */
 static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 {
 	struct pt_rec old = { }, cleared = { }, r;
 	unsigned int flags = 0;
 	unsigned long i;
 
+	if (static_branch_unlikely(&pt_leaks_key))
+		pt_leaks_replace(s, n);
 	for (i = 0; i < n; i++) {
 		r = pt_rec_load(s, 2 * i);
 		/* A block's pages share one record: re-encode it once. */
@@ -405,43 +499,52 @@ static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
 	}
 }
 
-/**
- * pt_table_record - record an event for every page of a block
- * @pfn: first page of the block
- * @order: the block's order; above PT_MAX_PAGE_ORDER (a gigantic folio)
- *	it is recorded as PT_ORDER_BEYOND
- * @kind: allocation or free
- * @handle: the event's stack, not 0 (see pt_depot_save())
- *
- * See "Writer and reader rules" above.
- *
- * Context: Any context, preemption disabled.
- */
-void pt_table_record(unsigned long pfn, unsigned int order,
-		     enum pt_kind kind, depot_stack_handle_t handle)
+/* One section's part of pt_table_record_run(). */
+static void pt_record_chunk(struct pt_slot *s, unsigned long n,
+			    enum pt_kind kind, struct pt_rec r,
+			    const struct pt_stamp *st)
 {
-	pt_table_record_run(pfn, 1UL << order, order, kind, handle);
+	unsigned int words = pt_words();
+	int mine = words == 2 && kind == PT_FREE;
+	unsigned long i;
+
+	if (static_branch_unlikely(&pt_leaks_key) &&
+	    (kind == PT_ALLOC || words == 1))
+		pt_leaks_replace(s, n);
+	if (s->task) {
+		for (i = 0; i < n; i++)
+			pt_stamp_store(s, i * words + mine, st);
+		smp_wmb(); /* the stamp before its record: pt_table_read() */
+	}
+	for (i = 0; i < n; i++)
+		pt_rec_store(s, i * words + mine, r);
+	if (mine) {
+		smp_wmb(); /* the free stack before ALLOCATED clears */
+		pt_clear_allocated(s, n);
+	}
 }
 
 /**
  * pt_table_record_run - record one event for @n pages of order-@order blocks
  * @pfn: first page
  * @n: pages
- * @order: the order each page's record carries (0 for a run of pages)
+ * @order: the order each page's record carries (0 for a run of pages);
+ *	above PT_MAX_PAGE_ORDER (a gigantic folio) it is recorded as
+ *	PT_ORDER_BEYOND
  * @kind: allocation or free
- * @handle: the event's stack, not 0
+ * @handle: the event's stack, not 0 (see pt_depot_save())
+ * @st: who and when, kept in mode=full
  *
  * Encodes the record once: a large contiguous range costs a store a page.
+ * See "Writer and reader rules" above.
  *
  * Context: Any context, preemption disabled.
  */
 void pt_table_record_run(unsigned long pfn, unsigned long n,
 			 unsigned int order, enum pt_kind kind,
-			 depot_stack_handle_t handle)
+			 depot_stack_handle_t handle, const struct pt_stamp *st)
 {
-	unsigned long i, done, chunk;
-	bool both = pt_words() == 2;
-	int mine = both && kind == PT_FREE;
+	unsigned long done, chunk, tracked = 0;
 	struct pt_slot s;
 	struct pt_rec r;
 
@@ -456,12 +559,14 @@ void pt_table_record_run(unsigned long pfn, unsigned long n,
 			pt_count(PT_CTR_UNTRACKED);
 			continue;
 		}
-		for (i = 0; i < chunk; i++)
-			pt_rec_store(&s, i * pt_words() + mine, r);
-		if (both && kind == PT_FREE) {
-			smp_wmb(); /* the free stack before ALLOCATED clears */
-			pt_clear_allocated(&s, chunk);
-		}
+		pt_record_chunk(&s, chunk, kind, r, st);
+		tracked += chunk;
+	}
+	if (static_branch_unlikely(&pt_leaks_key) && tracked) {
+		if (kind == PT_ALLOC)
+			pt_leaks_add(handle, tracked);
+		else
+			pt_leaks_freed(handle, tracked);
 	}
 }
 
@@ -471,16 +576,21 @@ void pt_table_record_run(unsigned long pfn, unsigned long n,
  * @to: first page to receive them
  * @nr: pages
  *
- * A migrated folio's new pages read allocated by the old allocation, as
- * page_owner copies its owner. Their "last freed" stays theirs: the free
- * of the old pages is another page's event. The old pages are freed
- * afterwards, and that free is recorded as theirs.
+ * A migrated folio's new pages read allocated by the old allocation (and,
+ * in mode=full, by its task at its time), as page_owner copies its owner.
+ * Their "last freed" stays theirs: the free of the old pages is another
+ * page's event. The old pages are freed afterwards, and that free is
+ * recorded as theirs.
  *
  * Context: Any context, preemption disabled; @to is not yet in use.
  */
 void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 {
 	struct pt_slot src, dst;
+	struct pt_stamp st;
+	struct pt_event e;
+	struct pt_rec r;
+	bool allocated;
 	unsigned long i;
 
 	lockdep_assert_preemption_disabled();
@@ -489,42 +599,80 @@ void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 			pt_count(PT_CTR_UNTRACKED);
 			continue;
 		}
-		pt_rec_store(&dst, 0, pt_rec_load(&src, 0));
+		r = pt_rec_load(&src, 0);
+		if (static_branch_unlikely(&pt_leaks_key)) {
+			pt_leaks_replace(&dst, 1);
+			pt_rec_decode(r, &e, &allocated);
+			if (allocated)
+				pt_leaks_add(e.handle, 1);
+		}
+		if (dst.task) {
+			pt_stamp_load(&src, 0, &st);
+			pt_stamp_store(&dst, 0, &st);
+			smp_wmb(); /* the stamp before its record */
+		}
+		pt_rec_store(&dst, 0, r);
 	}
+}
+
+/* Reads that saw a writer change a record under them before giving up. */
+#define PT_READ_TRIES	3
+
+/* Decode @s into @v; false if a writer changed the records meanwhile. */
+static bool pt_read_slot(const struct pt_slot *s, struct pt_view *v)
+{
+	struct pt_rec r0 = pt_rec_load(s, 0), r1 = { };
+	struct pt_event e = { };
+	bool ignored;
+
+	pt_rec_decode(r0, &e, &v->allocated);
+	if (pt_words() == 2) {
+		v->alloc = e;
+		smp_rmb(); /* pairs with smp_wmb() in pt_record_chunk() */
+		r1 = pt_rec_load(s, 1);
+		pt_rec_decode(r1, &v->free, &ignored);
+	} else if (v->allocated) {
+		v->alloc = e;
+		v->free.order = PT_ORDER_NOT_KEPT;
+	} else if (pt_event_recorded(&e)) {
+		v->free = e;
+		v->alloc.order = PT_ORDER_NOT_KEPT;
+	}
+	if (!s->task)
+		return true;
+	smp_rmb(); /* the records before their stamps */
+	pt_stamp_load(s, 0, &v->alloc.stamp);
+	pt_stamp_load(s, 1, &v->free.stamp);
+	smp_rmb(); /* the stamps before the records' second read */
+	r0.word ^= pt_rec_load(s, 0).word;
+	r1.word ^= pt_rec_load(s, 1).word;
+	return !r0.word && !r1.word;
 }
 
 /**
  * pt_table_read - what the table knows about one page
  * @pfn: the page
- * @v: filled in; an event this mode does not keep has PT_ORDER_NOT_KEPT
+ * @v: filled in; an event this mode does not keep has PT_ORDER_NOT_KEPT;
+ *	a stamp not kept, or changing under the read, is 0
  *
  * Context: Any context; takes no lock.
  * Return: false if the table does not cover @pfn.
  */
 bool pt_table_read(unsigned long pfn, struct pt_view *v)
 {
-	bool covered, ignored;
 	struct pt_slot s;
-	struct pt_event e;
+	bool covered;
+	int tries = 0;
 
-	v->alloc.order = v->free.order = PT_ORDER_NONE;
-	v->alloc.handle = v->free.handle = 0;
-	v->allocated = false;
 	preempt_disable();
 	covered = pt_slot(pfn, &s);
-	if (covered) {
-		pt_rec_decode(pt_rec_load(&s, 0), &e, &v->allocated);
-		if (pt_words() == 2) {
-			v->alloc = e;
-			smp_rmb(); /* pairs with smp_wmb() in pt_table_record() */
-			pt_rec_decode(pt_rec_load(&s, 1), &v->free, &ignored);
-		} else if (v->allocated) {
-			v->alloc = e;
-			v->free.order = PT_ORDER_NOT_KEPT;
-		} else if (pt_event_recorded(&e)) {
-			v->free = e;
-			v->alloc.order = PT_ORDER_NOT_KEPT;
-		}
+	do {
+		memset(v, 0, sizeof(*v));
+		v->alloc.order = v->free.order = PT_ORDER_NONE;
+	} while (covered && !pt_read_slot(&s, v) && ++tries < PT_READ_TRIES);
+	if (tries == PT_READ_TRIES) {
+		memset(&v->alloc.stamp, 0, sizeof(v->alloc.stamp));
+		memset(&v->free.stamp, 0, sizeof(v->free.stamp));
 	}
 	preempt_enable();
 	return covered;

@@ -4,15 +4,19 @@
  *  dump - every allocated block with a record, in the format of
  *         /sys/kernel/debug/page_owner, so tools/mm/page_owner_sort can
  *         aggregate it;
- *  top  - the stacks holding the most allocated pages right now.
+ *  top  - the stacks holding the most allocated pages right now;
+ *  growth - the stacks holding more pages than at the mark (leaks.c
+ *         counts them), with the age of their oldest page.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bsearch.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sched/clock.h>
 #include <linux/sort.h>
 
 #include "pagetrail.h"
@@ -31,15 +35,20 @@ static bool pt_alloc_event(unsigned long pfn, struct pt_event *e)
 	return true;
 }
 
-/*
- * The next run of pages at or after *pfn that one allocation still holds:
- * pages of one aligned block with the same allocation record, each still
- * allocated. Walks pages, not blocks: after split_page() or a partial
- * free_pages_exact() a block's freed pages are not counted, and pages
- * allocated again inside it are runs of their own. Sets *pfn to the run's
- * first page and returns its length; 0 at the end of the table.
+/**
+ * pt_table_next_run - the next run of pages one allocation still holds
+ * @pfn: where to look from; set to the run's first page
+ * @e: the run's allocation event
+ *
+ * A run is pages of one aligned block with the same allocation record,
+ * each still allocated. Walks pages, not blocks: after split_page() or a
+ * partial free_pages_exact() a block's freed pages are not counted, and
+ * pages allocated again inside it are runs of their own.
+ *
+ * Context: Process context; sleeps.
+ * Return: the run's length; 0 at the end of the table.
  */
-static unsigned long pt_next_run(unsigned long *pfn, struct pt_event *e)
+unsigned long pt_table_next_run(unsigned long *pfn, struct pt_event *e)
 {
 	unsigned long end = pt_table_end_pfn(), block_end, n;
 	struct pt_event next;
@@ -65,7 +74,7 @@ static void *pt_dump_start(struct seq_file *m, loff_t *pos)
 	unsigned long pfn = *pos;
 	struct pt_event e;
 
-	if (!pt_next_run(&pfn, &e))
+	if (!pt_table_next_run(&pfn, &e))
 		return NULL;
 	*pos = pfn;
 	return pos;
@@ -76,8 +85,8 @@ static void *pt_dump_next(struct seq_file *m, void *v, loff_t *pos)
 	unsigned long pfn = *pos;
 	struct pt_event e;
 
-	pfn += pt_next_run(&pfn, &e) ?: 1;
-	if (!pt_next_run(&pfn, &e)) {
+	pfn += pt_table_next_run(&pfn, &e) ?: 1;
+	if (!pt_table_next_run(&pfn, &e)) {
 		*pos = pfn;
 		return NULL;
 	}
@@ -91,20 +100,26 @@ static void pt_dump_stop(struct seq_file *m, void *v)
 
 /*
  * page_owner's block: header, PFN line, stack, blank line. pagetrail keeps
- * no gfp mask, pid or timestamp; the fields are present so the parsers of
- * page_owner_sort find them, with neutral values. The page flags only
- * while the page's section is online: memory may be hot-removed during a
- * read.
+ * no gfp mask; pid, tgid, comm and time in mode=full only. The fields are
+ * always present so the parsers of page_owner_sort find them: pid 0 and
+ * "(pagetrail)" where they are not kept, "(unknown)" for a task no longer
+ * known (see tasks.c). The page flags only while the page's section is
+ * online: memory may be hot-removed during a read.
  */
 static int pt_dump_show(struct seq_file *m, void *v)
 {
 	unsigned long pfn = *(loff_t *)v;
+	struct pt_task t = { .comm = "pagetrail" };
 	struct pt_event e;
 
 	if (!pt_alloc_event(pfn, &e))
 		return 0;
-	seq_printf(m, "Page allocated via order %d, mask 0x0(), pid 0, tgid 0 (pagetrail), ts 0 ns\n",
-		   e.order);
+	if (e.stamp.ts && !pt_task_get(e.stamp.task, e.stamp.ts, &t)) {
+		memset(&t, 0, sizeof(t));
+		strscpy(t.comm, "unknown", sizeof(t.comm));
+	}
+	seq_printf(m, "Page allocated via order %d, mask 0x0(), pid %d, tgid %d (%s), ts %llu ns\n",
+		   e.order, t.pid, t.tgid, t.comm, e.stamp.ts);
 	seq_printf(m, "PFN 0x%lx type Unknown Block %lu type Unknown ", pfn,
 		   pfn >> pageblock_order);
 	if (pfn_valid(pfn) && online_section_nr(pfn_to_section_nr(pfn)))
@@ -194,7 +209,7 @@ int pt_top_print(struct seq_file *m, unsigned int n)
 	t = kvcalloc(PT_TOP_SLOTS, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	while ((pages = pt_next_run(&pfn, &e))) {
+	while ((pages = pt_table_next_run(&pfn, &e))) {
 		total += pages;
 		pfn += pages;
 		if (!pt_top_add(t, PT_TOP_SLOTS, e.handle, pages))
@@ -211,5 +226,80 @@ int pt_top_print(struct seq_file *m, unsigned int n)
 		seq_printf(m, "\n%lu pages not counted: too many distinct stacks\n",
 			   lost);
 	kvfree(t);
+	return 0;
+}
+
+/* ==== growth: the stacks holding more pages than at the mark ==== */
+
+static int pt_row_cmp_handle(const void *a, const void *b)
+{
+	const struct pt_leak_row *x = a, *y = b;
+
+	return x->handle == y->handle ? 0 : x->handle < y->handle ? -1 : 1;
+}
+
+/* mode=full: the time of each row's oldest allocated page. */
+static void pt_rows_oldest(struct pt_leak_row *rows, unsigned int n)
+{
+	unsigned long pfn = 0, pages;
+	struct pt_leak_row key, *r;
+	struct pt_event e;
+
+	sort(rows, n, sizeof(*rows), pt_row_cmp_handle, NULL);
+	while ((pages = pt_table_next_run(&pfn, &e))) {
+		pfn += pages;
+		key.handle = e.handle;
+		r = bsearch(&key, rows, n, sizeof(*rows), pt_row_cmp_handle);
+		if (r && e.stamp.ts && (!r->oldest || e.stamp.ts < r->oldest))
+			r->oldest = e.stamp.ts;
+	}
+}
+
+/**
+ * pt_growth_print - the "growth" file: stacks holding more pages than at the mark
+ * @m: the seq_file
+ *
+ * Most growth first. The counts are leaks.c's; in mode=full, one walk of
+ * the table finds the age of each stack's oldest page.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or -ENOMEM.
+ */
+int pt_growth_print(struct seq_file *m)
+{
+	u64 mark = pt_leaks_mark_time(), now = local_clock();
+	char at[PT_TIME_LEN], t[PT_TIME_LEN];
+	struct pt_leak_row *rows;
+	unsigned int i, n;
+
+	if (!pt_leaks_capacity()) {
+		seq_puts(m, "off: loaded with stacks=0\n");
+		return 0;
+	}
+	rows = kvcalloc(pt_leaks_capacity(), sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	n = pt_leaks_rows(rows, false);
+	if (pt_table_keeps_stamps())
+		pt_rows_oldest(rows, n);
+	pt_leaks_sort(rows, n);
+	pt_time_str(t, sizeof(t), now);
+	if (mark)
+		seq_printf(m, "mark at %s, now %s; %u stacks hold more pages than at the mark:\n",
+			   pt_time_str(at, sizeof(at), mark), t, n);
+	else
+		seq_printf(m, "no mark yet (write 'mark'), now %s; %u stacks hold pages allocated since load:\n",
+			   t, n);
+	for (i = 0; i < n; i++) {
+		seq_printf(m, "\n+%ld pages, %ld allocated now", rows[i].pages,
+			   rows[i].live);
+		if (rows[i].oldest)
+			seq_printf(m, ", oldest allocated at %s (%llu s ago)",
+				   pt_time_str(at, sizeof(at), rows[i].oldest),
+				   (now - rows[i].oldest) / NSEC_PER_SEC);
+		seq_puts(m, ":\n");
+		pt_print_stack(m, rows[i].handle);
+	}
+	kvfree(rows);
 	return 0;
 }
