@@ -450,53 +450,55 @@ bool pt_table_covers(unsigned long pfn)
 }
 
 /*
+ * The leak view's key of a record: its handle with the flags masked off,
+ * by the layout pt_table_check_layout() checked at load. The same as the
+ * handle a new event counts under, with no call into stackdepot.
+ */
+static inline u32 pt_rec_key(struct pt_rec r)
+{
+#if PT_DEPOT_EXTRA_BITS
+	return r.word & PT_DEPOT_HANDLE_MASK;
+#else
+	return r.word;
+#endif
+}
+
+/*
  * The leak view counts, per stack, the pages whose allocation record is
  * ALLOCATED. Every write that replaces such a record takes its pages off
  * their stack's count: here, the allocation records of @s's first @n
- * pages.
+ * pages, with @clear (mode=both or full, a free) clearing their ALLOCATED
+ * flag too.
  */
-static void pt_leaks_replace(const struct pt_slot *s, unsigned long n)
+static void pt_release_allocated(const struct pt_slot *s, unsigned long n,
+				 bool clear)
 {
-	struct pt_rec old = { }, r;
-	unsigned long i, run = 0;
-	struct pt_event e = { };
-	bool allocated = false;
-
-	for (i = 0; i < n; i++) {
-		r = pt_rec_load(s, i * pt_words());
-		if (r.word != old.word || r.side != old.side) {
-			if (run)
-				pt_leaks_add(e.handle, -(long)run);
-			old = r;
-			run = 0;
-			pt_rec_decode(r, &e, &allocated);
-		}
-		run += allocated;
-	}
-	if (run)
-		pt_leaks_add(e.handle, -(long)run);
-}
-
-/* mode=both or full, a free: clear ALLOCATED on the allocation record of @n pages. */
-static void pt_clear_allocated(struct pt_slot *s, unsigned long n)
-{
+	bool leaks = static_branch_unlikely(&pt_leaks_key);
 	struct pt_rec old = { }, cleared = { }, r;
+	unsigned long i, stride = pt_words(), run = 0;
 	unsigned int flags = 0;
-	unsigned long i;
 
-	if (static_branch_unlikely(&pt_leaks_key))
-		pt_leaks_replace(s, n);
 	for (i = 0; i < n; i++) {
-		r = pt_rec_load(s, 2 * i);
-		/* A block's pages share one record: re-encode it once. */
+		r = pt_rec_load(s, stride * i);
+		/* A block's pages share one record: decode it once. */
 		if (r.word != old.word || r.side != old.side) {
+			if (leaks && run)
+				pt_leaks_add(pt_rec_key(old), -(long)run);
+			run = 0;
 			old = r;
 			flags = pt_rec_flags(r);
-			cleared = pt_rec_set_flags(r, flags & ~PT_REC_ALLOCATED);
+			if (clear && (flags & PT_REC_ALLOCATED))
+				cleared = pt_rec_set_flags(r, flags &
+							   ~PT_REC_ALLOCATED);
 		}
-		if (flags & PT_REC_ALLOCATED)
-			pt_rec_store(s, 2 * i, cleared);
+		if (!(flags & PT_REC_ALLOCATED))
+			continue;
+		run++;
+		if (clear)
+			pt_rec_store(s, stride * i, cleared);
 	}
+	if (leaks && run)
+		pt_leaks_add(pt_rec_key(old), -(long)run);
 }
 
 /* One section's part of pt_table_record_run(). */
@@ -510,7 +512,7 @@ static void pt_record_chunk(struct pt_slot *s, unsigned long n,
 
 	if (static_branch_unlikely(&pt_leaks_key) &&
 	    (kind == PT_ALLOC || words == 1))
-		pt_leaks_replace(s, n);
+		pt_release_allocated(s, n, false);
 	if (s->task) {
 		for (i = 0; i < n; i++)
 			pt_stamp_store(s, i * words + mine, st);
@@ -520,7 +522,7 @@ static void pt_record_chunk(struct pt_slot *s, unsigned long n,
 		pt_rec_store(s, i * words + mine, r);
 	if (mine) {
 		smp_wmb(); /* the free stack before ALLOCATED clears */
-		pt_clear_allocated(s, n);
+		pt_release_allocated(s, n, true);
 	}
 }
 
@@ -588,9 +590,7 @@ void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 {
 	struct pt_slot src, dst;
 	struct pt_stamp st;
-	struct pt_event e;
 	struct pt_rec r;
-	bool allocated;
 	unsigned long i;
 
 	lockdep_assert_preemption_disabled();
@@ -601,10 +601,9 @@ void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 		}
 		r = pt_rec_load(&src, 0);
 		if (static_branch_unlikely(&pt_leaks_key)) {
-			pt_leaks_replace(&dst, 1);
-			pt_rec_decode(r, &e, &allocated);
-			if (allocated)
-				pt_leaks_add(e.handle, 1);
+			pt_release_allocated(&dst, 1, false);
+			if (pt_rec_flags(r) & PT_REC_ALLOCATED)
+				pt_leaks_add(pt_rec_key(r), 1);
 		}
 		if (dst.task) {
 			pt_stamp_load(&src, 0, &st);

@@ -43,6 +43,19 @@ struct pt_task_slot {
 static struct pt_task_slot *pt_tasks;
 static DEFINE_PER_CPU(unsigned int, pt_task_victim);
 
+/*
+ * The last task seen per CPU and context level: most events come from the
+ * task of the one before, which then costs a few compares, not a lookup.
+ */
+struct pt_task_cache {
+	const struct task_struct *task;
+	pid_t pid;
+	u32 id;
+	u64 comm[TASK_COMM_LEN / sizeof(u64)];
+};
+static DEFINE_PER_CPU(struct pt_task_cache[PT_CONTEXTS], pt_task_cache);
+static_assert(TASK_COMM_LEN % sizeof(u64) == 0);
+
 /* Read slot @s into @t if its generation is @gen. */
 static bool pt_task_read_slot(const struct pt_task_slot *s, u32 gen,
 			      struct pt_task *t)
@@ -85,24 +98,12 @@ static u32 pt_task_claim(unsigned int i, const struct pt_task *tsk)
 	return pt_task_make_id(i, next);
 }
 
-/**
- * pt_task_id - the id of the current task, interned on first sight
- *
- * Description: In interrupt context this is the interrupted task, as
- * page_owner records it.
- *
- * Context: Any context but NMI; lock-free.
- * Return: the id, or 0 if the table is off or a concurrent writer held
- * the slot.
- */
-u32 pt_task_id(void)
+/* Find or claim the slot of @cur; 0 if a concurrent writer held it. */
+static u32 pt_task_lookup(struct task_struct *cur)
 {
-	struct task_struct *cur = current;
 	struct pt_task me, seen;
 	unsigned int set, way, i;
 
-	if (!pt_tasks)
-		return 0;
 	me.pid = cur->pid;
 	me.tgid = cur->tgid;
 	memcpy(me.comm, cur->comm, sizeof(me.comm));
@@ -125,6 +126,42 @@ u32 pt_task_id(void)
 	if (!i)
 		pt_count(PT_CTR_TASK_BUSY);
 	return i;
+}
+
+/**
+ * pt_task_id - the id of the current task, interned on first sight
+ *
+ * Description: In interrupt context this is the interrupted task, as
+ * page_owner records it.
+ *
+ * Context: Any context but NMI, preemption disabled; lock-free.
+ * Return: the id, or 0 if the table is off or a concurrent writer held
+ * the slot.
+ */
+u32 pt_task_id(void)
+{
+	struct pt_task_cache *c = this_cpu_ptr(&pt_task_cache[pt_context_level()]);
+	struct task_struct *cur = current;
+	u64 comm[ARRAY_SIZE(c->comm)];
+	int seq;
+
+	if (!pt_tasks)
+		return 0;
+	memcpy(comm, cur->comm, sizeof(comm));
+	if (c->task == cur && c->pid == cur->pid && c->id &&
+	    !memcmp(comm, c->comm, sizeof(comm))) {
+		/* Still its slot: not recycled since. */
+		seq = atomic_read(&pt_tasks[c->id & (PT_TASK_SLOTS - 1)].seq);
+		if (!(seq & 1) &&
+		    ((u32)seq >> 1 & PT_TASK_GEN_MASK) ==
+		    c->id >> PT_TASK_SLOT_BITS)
+			return c->id;
+	}
+	c->task = cur;
+	c->pid = cur->pid;
+	memcpy(c->comm, comm, sizeof(comm));
+	c->id = pt_task_lookup(cur);
+	return c->id;
 }
 
 /**
