@@ -6,11 +6,17 @@
  *
  *   echo <case> > /sys/kernel/debug/pt_cases/run
  *   cat /sys/kernel/debug/pt_cases/pages	(pages kept by "keep", "quiet")
+ *
+ * Cases that need tasks (history, groups) run their owners as kthreads
+ * with names of their own, and log their pids for the tests.
  */
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/kasan.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -365,6 +371,286 @@ static int pt_cases_depot_churn(void)
 	return 0;
 }
 
+/* ==== who and when ==== */
+
+/*
+ * A job: @fn(@arg) in a kthread of its own name. Started first (creating
+ * a task allocates pages), run later on a "go", then stopped.
+ */
+struct pt_cases_job {
+	int (*fn)(void *arg);
+	void *arg;
+	int ret;
+	pid_t pid;
+	struct task_struct *task;
+	struct completion go, done;
+};
+
+static int pt_cases_job_thread(void *data)
+{
+	struct pt_cases_job *job = data;
+
+	job->pid = current->pid;
+	wait_for_completion(&job->go);
+	job->ret = job->fn(job->arg);
+	complete(&job->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int pt_cases_job_start(struct pt_cases_job *job, const char *name,
+			      int cpu)
+{
+	init_completion(&job->go);
+	init_completion(&job->done);
+	job->task = kthread_create(pt_cases_job_thread, job, "%s", name);
+	if (IS_ERR(job->task))
+		return PTR_ERR(job->task);
+	if (cpu >= 0)
+		kthread_bind(job->task, cpu);
+	wake_up_process(job->task);
+	return 0;
+}
+
+static int pt_cases_job_run(struct pt_cases_job *job)
+{
+	complete(&job->go);
+	wait_for_completion(&job->done);
+	return job->ret;
+}
+
+static void pt_cases_job_stop(struct pt_cases_job *job)
+{
+	if (IS_ERR_OR_NULL(job->task))
+		return;
+	complete(&job->go);
+	kthread_stop(job->task);
+}
+
+/* Run @fn(@arg) in a kthread named @name; wait for it. */
+static int pt_cases_in_task(const char *name, int (*fn)(void *arg),
+			    void *arg, pid_t *pid)
+{
+	struct pt_cases_job job = { .fn = fn, .arg = arg };
+	int ret = pt_cases_job_start(&job, name, -1);
+
+	if (!ret)
+		ret = pt_cases_job_run(&job);
+	pt_cases_job_stop(&job);
+	*pid = job.pid;
+	return ret;
+}
+
+/*
+ * history: one page allocated and freed by three owners in turn, each in
+ * its own task (pt_hist_a, _b, _c) with its own functions, then read after
+ * the last free. The tasks share a CPU, so the page freed by one is at the
+ * head of the per-cpu list the next one allocates from.
+ */
+#define PT_CASES_HIST_TRIES	256
+
+struct pt_cases_owner {
+	struct page *(*alloc)(void);
+	void (*free)(struct page *page);
+	unsigned long pfn;	/* ULONG_MAX: any page */
+	char *addr;		/* its address, taken while allocated */
+};
+
+#define PT_CASES_OWNER(x)						\
+static noinline struct page *pt_cases_hist_alloc_##x(void)		\
+{									\
+	struct page *page = alloc_pages(GFP_KERNEL, 0);			\
+									\
+	return pt_cases_no_tail_call(page);				\
+}									\
+									\
+static noinline void pt_cases_hist_free_##x(struct page *page)		\
+{									\
+	__free_pages(page, 0);						\
+	barrier();							\
+}
+
+PT_CASES_OWNER(a)
+PT_CASES_OWNER(b)
+PT_CASES_OWNER(c)
+
+static struct page *pt_cases_spares[PT_CASES_HIST_TRIES];
+
+/* Allocate until the page is the wanted one, then free it. */
+static int pt_cases_own(void *arg)
+{
+	struct pt_cases_owner *o = arg;
+	int n = 0, ret = -EAGAIN;
+	struct page *page;
+
+	while (n < PT_CASES_HIST_TRIES) {
+		page = o->alloc();
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (o->pfn == ULONG_MAX || page_to_pfn(page) == o->pfn) {
+			o->pfn = page_to_pfn(page);
+			/* Tag-based KASAN: the pointer keeps the page's tag. */
+			o->addr = page_address(page);
+			o->free(page);
+			ret = 0;
+			break;
+		}
+		pt_cases_spares[n++] = page;
+	}
+	while (n--)
+		__free_pages(pt_cases_spares[n], 0);
+	return ret;
+}
+
+static int pt_cases_history(void)
+{
+	struct pt_cases_owner o[] = {
+		{ pt_cases_hist_alloc_a, pt_cases_hist_free_a },
+		{ pt_cases_hist_alloc_b, pt_cases_hist_free_b },
+		{ pt_cases_hist_alloc_c, pt_cases_hist_free_c },
+	};
+	int cpu = cpumask_first(cpu_online_mask), i, ret = 0;
+	struct pt_cases_job job[ARRAY_SIZE(o)] = { };
+	unsigned long pfn = ULONG_MAX;
+	char name[TASK_COMM_LEN];
+
+	/* Every task exists before the first owner runs. */
+	for (i = 0; i < ARRAY_SIZE(o) && !ret; i++) {
+		snprintf(name, sizeof(name), "pt_hist_%c", 'a' + i);
+		job[i].fn = pt_cases_own;
+		job[i].arg = &o[i];
+		ret = pt_cases_job_start(&job[i], name, cpu);
+	}
+	for (i = 0; i < ARRAY_SIZE(o) && !ret; i++) {
+		o[i].pfn = pfn;
+		ret = pt_cases_job_run(&job[i]);
+		if (ret)
+			pr_info("pt_cases: history: pt_hist_%c could not get pfn 0x%lx (%d)\n",
+				'a' + i, pfn, ret);
+		pfn = o[i].pfn;
+	}
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		pt_cases_job_stop(&job[i]);
+	if (ret)
+		return ret;
+	pr_info("pt_cases: history pfn 0x%lx pids %d %d %d\n", pfn,
+		job[0].pid, job[1].pid, job[2].pid);
+	pt_cases_read(o[ARRAY_SIZE(o) - 1].addr + 8);
+	return 0;
+}
+
+/* groups: pages kept by two tasks, pt_grp_a and pt_grp_b, one stack */
+#define PT_CASES_GRP_A	24
+#define PT_CASES_GRP_B	40
+static struct page *pt_cases_grp[PT_CASES_GRP_A + PT_CASES_GRP_B];
+
+static noinline struct page *pt_cases_alloc_grp(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static int pt_cases_grp_fill(void *arg)
+{
+	struct page **pages = arg;
+	int i, n = pages == pt_cases_grp ? PT_CASES_GRP_A : PT_CASES_GRP_B;
+
+	for (i = 0; i < n; i++) {
+		pages[i] = pt_cases_alloc_grp();
+		if (!pages[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void pt_cases_free_list(struct page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pages[i])
+			__free_pages(pages[i], 0);
+		pages[i] = NULL;
+	}
+}
+
+static int pt_cases_groups(void)
+{
+	pid_t a, b;
+	int ret;
+
+	pt_cases_free_list(pt_cases_grp, ARRAY_SIZE(pt_cases_grp));
+	ret = pt_cases_in_task("pt_grp_a", pt_cases_grp_fill, pt_cases_grp,
+			       &a);
+	if (!ret)
+		ret = pt_cases_in_task("pt_grp_b", pt_cases_grp_fill,
+				       pt_cases_grp + PT_CASES_GRP_A, &b);
+	if (ret)
+		return ret;
+	pr_info("pt_cases: groups pt_grp_a pid %d keeps %d pages, pt_grp_b pid %d keeps %d\n",
+		a, PT_CASES_GRP_A, b, PT_CASES_GRP_B);
+	return 0;
+}
+
+/* leak: pages kept; churn: as many allocated and freed */
+#define PT_CASES_LEAK	48
+static struct page *pt_cases_leaked[PT_CASES_LEAK];
+
+static noinline struct page *pt_cases_leak_grow(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static noinline struct page *pt_cases_churn_grow(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static noinline void pt_cases_churn_free(struct page **pages, int n)
+{
+	pt_cases_free_list(pages, n);
+	barrier();
+}
+
+static int pt_cases_leak(void)
+{
+	int i;
+
+	for (i = 0; i < PT_CASES_LEAK; i++) {
+		if (!pt_cases_leaked[i])
+			pt_cases_leaked[i] = pt_cases_leak_grow();
+		if (!pt_cases_leaked[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pt_cases_churn(void)
+{
+	struct page **pages;
+	int i, ret = 0;
+
+	pages = kcalloc(PT_CASES_LEAK, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < PT_CASES_LEAK && !ret; i++) {
+		pages[i] = pt_cases_churn_grow();
+		if (!pages[i])
+			ret = -ENOMEM;
+	}
+	pt_cases_churn_free(pages, PT_CASES_LEAK);
+	kfree(pages);
+	return ret;
+}
+
 /*
  * KASAN reports for addresses with no page behind them. kasan_check_read()
  * reports without touching the memory, so nothing faults; hardware tags have
@@ -424,6 +710,10 @@ static const struct {
 	{ "wild", pt_cases_wild },
 	{ "guard", pt_cases_guard },
 	{ "depot_churn", pt_cases_depot_churn },
+	{ "history", pt_cases_history },
+	{ "groups", pt_cases_groups },
+	{ "leak", pt_cases_leak },
+	{ "churn", pt_cases_churn },
 };
 
 static ssize_t pt_cases_run_write(struct file *file, const char __user *ubuf,
@@ -487,6 +777,8 @@ static void __exit pt_cases_exit(void)
 		if (pt_cases_many[i])
 			__free_pages(pt_cases_many[i], 0);
 	}
+	pt_cases_free_list(pt_cases_grp, ARRAY_SIZE(pt_cases_grp));
+	pt_cases_free_list(pt_cases_leaked, PT_CASES_LEAK);
 }
 
 module_init(pt_cases_init);
