@@ -16,9 +16,16 @@ import sys
 
 PATHS = ["order0", "order3", "bulk", "deep"]
 LABELS = {"baseline": "baseline (no tracking)",
-          "both": "pagetrail mode=both",
+          "bare": "mode=both history=0 stacks=0",
+          "nohist": "mode=both history=0",
+          "both": "pagetrail mode=both (default)",
+          "full": "pagetrail mode=full",
           "last": "pagetrail mode=last",
           "page_owner": "page_owner=on"}
+PT_CONFIGS = ("bare", "nohist", "both", "full", "last")
+# (what, over what): the added cost of one feature, as a ratio.
+STEPS = (("stack counts", "nohist", "bare"), ("history", "both", "nohist"),
+         ("full over both", "full", "both"))
 SPLAT = re.compile(r"BUG:|WARNING:|Oops|general protection fault|"
                    r"possible (circular|recursive) locking|"
                    r"sleeping function called from invalid context")
@@ -60,8 +67,10 @@ def parse_log(path):
 
 def bytes_per_page(cfg, runs):
     r = runs[0]
-    if cfg in ("both", "last") and r["stats"].get("pages_covered"):
-        return int(r["stats"]["table_bytes"]) / int(r["stats"]["pages_covered"])
+    if cfg in PT_CONFIGS and r["stats"].get("pages_covered"):
+        # everything: table, history, task table, stack counts
+        total = r["stats"].get("total_bytes", r["stats"]["table_bytes"])
+        return int(total) / int(r["stats"]["pages_covered"])
     if cfg == "page_owner" and r.get("page_ext_bytes") and r.get("covered_pages"):
         return r["page_ext_bytes"] / r["covered_pages"]
     return 0.0
@@ -107,7 +116,7 @@ def main():
     for cfg, c in out["configs"].items():
         if base and cfg != "baseline":
             c["added"] = {p: c[p]["median"] - base[p]["median"] for p in PATHS}
-    for cfg in ("both", "last"):
+    for cfg in PT_CONFIGS:
         c = out["configs"].get(cfg)
         if c and po and "added" in c and "added" in po:
             c["ratio_to_page_owner"] = {
@@ -122,10 +131,17 @@ def main():
     print("ns per alloc+free pair (bulk: per page), all vCPUs together; %d pairs" % a.pairs)
     print("per vCPU and path; median of the runs, [min..max] spread.")
     print()
+    out["steps"] = {}
+    for what, cfg, over in STEPS:
+        c, o = out["configs"].get(cfg), out["configs"].get(over)
+        if c and o and "added" in c and "added" in o:
+            out["steps"][what] = {
+                p: round(c["added"][p] / o["added"][p], 3)
+                if o["added"][p] > 0 else None for p in PATHS}
     hdr = "%-36s" % "configuration" + "".join("%-22s" % p for p in PATHS) + "bytes/page"
     print(hdr)
     print("-" * len(hdr))
-    for cfg in ("baseline", "both", "last", "page_owner"):
+    for cfg in ("baseline",) + PT_CONFIGS + ("page_owner",):
         c = out["configs"].get(cfg)
         if not c:
             continue
@@ -137,17 +153,23 @@ def main():
     if base:
         print()
         print("%-36s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS))
-        for cfg in ("both", "last", "page_owner"):
+        for cfg in PT_CONFIGS + ("page_owner",):
             c = out["configs"].get(cfg)
             if c and "added" in c:
                 print("%-36s" % LABELS[cfg] +
                       "".join("%-22d" % c["added"][p] for p in PATHS))
-    for cfg in ("both", "last"):
+    for cfg in PT_CONFIGS:
         c = out["configs"].get(cfg)
         if c and "ratio_to_page_owner" in c:
             print("%-36s" % ("%s / page_owner" % LABELS[cfg]) +
                   "".join("%-22s" % ("%.2fx" % c["ratio_to_page_owner"][p]
                                      if c["ratio_to_page_owner"][p] is not None
+                                     else "n/a") for p in PATHS))
+    for what, cfg, over in STEPS:
+        r = out["steps"].get(what)
+        if r:
+            print("%-36s" % ("%s: %s / %s" % (what, cfg, over)) +
+                  "".join("%-22s" % ("%.3fx" % r[p] if r[p] is not None
                                      else "n/a") for p in PATHS))
     growth = {cfg: c["stackdepot_growth_bytes"] for cfg, c in out["configs"].items()
               if "stackdepot_growth_bytes" in c}

@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench.sh: what "make bench" runs. Boots the 6.12 x86_64 KASAN test kernel
-# once per configuration and run -- baseline, pagetrail mode=both,
-# pagetrail mode=last, page_owner=on -- runs tests/bench/pt_bench.ko in
+# once per configuration and run -- baseline, pagetrail mode=both without
+# history and stack counts (bare), without history (nohist), with both
+# (both, the default), mode=full, mode=last, page_owner=on -- runs tests/bench/pt_bench.ko in
 # each, and prints one table (also written as JSON).
 #
 # Guests run under QEMU TCG with -icount shift=0,sleep=off: the vCPUs take
@@ -13,8 +14,8 @@
 # (pairs per vCPU and path, default 20000), PAGETRAIL_BENCH_SMP (vCPUs,
 # default 1: under -icount QEMU runs all vCPUs in turn on one host thread,
 # so more vCPUs add interleaving, not parallelism, and with 2 a
-# stop_machine() at boot stalled for 20 guest seconds), PAGETRAIL_BENCH_CONFIGS (default "baseline both last
-# page_owner"), PAGETRAIL_BENCH_PT_ARGS (extra pagetrail parameters,
+# stop_machine() at boot stalled for 20 guest seconds), PAGETRAIL_BENCH_CONFIGS (default "baseline bare
+# nohist both full last page_owner"), PAGETRAIL_BENCH_PT_ARGS (extra pagetrail parameters,
 # comma-separated, e.g. depth=4), PAGETRAIL_BENCH_VERSION (default 6.12),
 # PAGETRAIL_CACHE.
 set -euo pipefail
@@ -25,7 +26,7 @@ arch=x86_64
 runs=${PAGETRAIL_BENCH_RUNS:-3}
 pairs=${PAGETRAIL_BENCH_PAIRS:-20000}
 smp=${PAGETRAIL_BENCH_SMP:-1}
-configs=${PAGETRAIL_BENCH_CONFIGS:-baseline both last page_owner}
+configs=${PAGETRAIL_BENCH_CONFIGS:-baseline bare nohist both full last page_owner}
 
 log "bench: installing what is missing (apt)"
 bash "$PT_TOP/scripts/deps.sh"

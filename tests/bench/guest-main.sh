@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest side of "make bench": one configuration per boot, named on the
-# kernel command line (pt_bench_config=baseline|both|last|page_owner,
-# pt_bench_pairs=N). Prints "PTBENCH <key> <value...>" lines for
+# kernel command line (pt_bench_config=baseline|bare|nohist|both|full|last|
+# page_owner, pt_bench_pairs=N; bare: mode=both without history and stack
+# counts, nohist: mode=both without history). Prints "PTBENCH <key> <value...>" lines for
 # scripts/bench.sh, then PAGETRAIL-GUEST-DONE.
 arg() {
 	tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1
@@ -19,9 +20,14 @@ depot_bytes() {
 }
 
 case "$cfg" in
-both | last)
+both | last | full) mode="mode=$cfg" ;;
+nohist) mode="mode=both history=0" ;;
+bare) mode="mode=both history=0 stacks=0" ;;
+esac
+case "$cfg" in
+both | last | full | nohist | bare)
 	# shellcheck disable=SC2086
-	if ! insmod /tests/pagetrail.ko mode="$cfg" $ptargs; then
+	if ! insmod /tests/pagetrail.ko $mode $ptargs; then
 		echo "PTBENCH error insmod pagetrail failed"
 	fi
 	;;
