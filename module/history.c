@@ -10,8 +10,8 @@
  * holds its latest events: a page's history is complete back to the time
  * the busiest CPU's ring reaches, and the report says that time.
  *
- * Writers are the hooks on their own CPU, preemption disabled; an
- * interrupt that records takes the next entry. Readers take no lock: an
+ * Writers are the hooks on their own CPU, interrupts disabled while they
+ * take and fill an entry. Readers take no lock: an
  * entry's time is 0 while it is written, and is read before and after.
  * report.c prints what pt_history_find() returns.
  */
@@ -31,7 +31,7 @@
 #include "compat.h"
 
 #define PT_HISTORY_DEFAULT	32768	/* 1 MiB */
-#define PT_HISTORY_MAX		(1U << 24)
+#define PT_HISTORY_MAX		(1U << 20)	/* 32 MiB */
 #define PT_HISTORY_MIN_PER_CPU	64
 
 DEFINE_STATIC_KEY_FALSE(pt_history_key);
@@ -82,10 +82,16 @@ void pt_history_add(unsigned long pfn, unsigned long n, unsigned int order,
 		    enum pt_kind kind, depot_stack_handle_t handle,
 		    const struct pt_stamp *st)
 {
-	unsigned long i = this_cpu_inc_return(pt_hist_head) - 1;
-	struct pt_past_event *e = pt_hist_ring(smp_processor_id()) +
-				  (i & (pt_hist_per_cpu - 1));
+	struct pt_past_event *e;
+	unsigned long i, flags;
 
+	/*
+	 * An interrupt recording a ring's worth of events must not write the
+	 * entry this one is writing: no interrupt between taking and filling.
+	 */
+	local_irq_save(flags);
+	i = this_cpu_inc_return(pt_hist_head) - 1;
+	e = pt_hist_ring(smp_processor_id()) + (i & (pt_hist_per_cpu - 1));
 	WRITE_ONCE(e->ts, 0);
 	smp_wmb(); /* readers see 0 before the fields change */
 	e->pfn = pfn;
@@ -96,6 +102,7 @@ void pt_history_add(unsigned long pfn, unsigned long n, unsigned int order,
 	e->order = min_t(unsigned int, order, PT_ORDER_BEYOND);
 	smp_wmb(); /* the fields before the time that validates them */
 	WRITE_ONCE(e->ts, st->ts ?: 1);
+	local_irq_restore(flags);
 }
 
 /* A consistent copy of @e; false while it is (re)written or empty. */
@@ -175,25 +182,6 @@ bool pt_history_find(unsigned long pfn, struct pt_history *h)
 			h->complete_since = max(h->complete_since, ring_oldest);
 	}
 	return true;
-}
-
-/**
- * pt_history_reset - forget every event
- *
- * Description: The coverage self-test clears the table between the hook
- * sets it tries; the history of those events goes too.
- *
- * Context: Process context.
- */
-void pt_history_reset(void)
-{
-	int cpu;
-
-	if (!pt_hist)
-		return;
-	for_each_possible_cpu(cpu)
-		memset(pt_hist_ring(cpu), 0,
-		       pt_hist_per_cpu * sizeof(*pt_hist));
 }
 
 /**

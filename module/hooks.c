@@ -569,7 +569,6 @@ static int pt_resolve(struct pt_side *side)
 		pt_set_detach(s);
 		pt_table_clear();
 		pt_leaks_reset();
-		pt_history_reset();
 		if (!best || s->covered > best->covered)
 			best = s;
 	}

@@ -254,7 +254,7 @@ unsigned int pt_leaks_rows(struct pt_leak_row *rows, bool freed)
 		long pages = freed ? atomic_long_read(&c->freed) :
 				     pt_live(c) - READ_ONCE(c->mark);
 
-		if (!handle || pages <= 0)
+		if (!pt_stack_real(handle) || pages <= 0)
 			continue;
 		rows[n].handle = handle;
 		rows[n].pages = pages;

@@ -193,7 +193,6 @@ void pt_history_add(unsigned long pfn, unsigned long n, unsigned int order,
 		    enum pt_kind kind, depot_stack_handle_t handle,
 		    const struct pt_stamp *st);
 bool pt_history_find(unsigned long pfn, struct pt_history *h);
-void pt_history_reset(void);
 unsigned long pt_history_bytes(void);
 unsigned long pt_history_entries(void);
 int pt_history_init(void);

@@ -19,6 +19,7 @@
 #include <linux/printk.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <trace/events/error_report.h>
 
@@ -118,66 +119,90 @@ char *pt_time_str(char *buf, size_t len, u64 ts)
 
 /* ==== History ==== */
 
-/*
- * The page's earlier events, newest first. The newest allocation and free
- * with the stacks the table holds were printed just above: not again.
- * One buffer, not on the stack: reports are serialised by KASAN's lock,
- * and a lookup that finds it in use says so rather than wait.
- */
-static void pt_print_history(struct seq_file *m, unsigned long pfn,
-			     const struct pt_view *v)
+/* " (order 3)", or " (order >10)" for a block beyond the buddy allocator. */
+static void pt_order_str(char *buf, size_t len, unsigned int order)
 {
-	static DEFINE_RAW_SPINLOCK(lock);
-	static struct pt_history h;
+	if (order == PT_ORDER_BEYOND)
+		scnprintf(buf, len, " (order >%d)", PT_MAX_PAGE_ORDER);
+	else
+		scnprintf(buf, len, " (order %u)", order);
+}
+
+static void pt_print_past(struct seq_file *m, unsigned long pfn,
+			  const struct pt_view *v, struct pt_history *h)
+{
 	bool seen[2] = { false, false };
-	char who[PT_STAMP_LEN], since[PT_TIME_LEN];
-	unsigned long flags;
+	char who[PT_STAMP_LEN], since[PT_TIME_LEN], order[16];
 	unsigned int i;
 
-	if (!static_branch_likely(&pt_history_key))
-		return;
-	if (!raw_spin_trylock_irqsave(&lock, flags)) {
-		pt_out(m, PT_PFX "history of pfn 0x%lx: busy, another report is reading it\n",
-		       pfn);
-		return;
-	}
-	pt_history_find(pfn, &h);
-	if (h.complete_since)
-		pt_time_str(since, sizeof(since), h.complete_since);
+	pt_history_find(pfn, h);
+	if (h->complete_since)
+		pt_time_str(since, sizeof(since), h->complete_since);
 	else
 		strscpy(since, "load", sizeof(since));
-	if (!h.shown) {
+	if (!h->shown) {
 		pt_out(m, PT_PFX "history of pfn 0x%lx: no events kept (complete since %s)\n",
 		       pfn, since);
-		goto out;
+		return;
 	}
-	pt_time_str(who, sizeof(who), h.oldest);
+	pt_time_str(who, sizeof(who), h->oldest);
 	pt_out(m, PT_PFX "history of pfn 0x%lx, newest first: allocated %u times, freed %u times since %s (complete since %s)\n",
-	       pfn, h.allocs, h.frees, who, since);
-	for (i = 0; i < h.shown; i++) {
-		const struct pt_past_event *e = &h.ev[i];
+	       pfn, h->allocs, h->frees, who, since);
+	for (i = 0; i < h->shown; i++) {
+		const struct pt_past_event *e = &h->ev[i];
 		struct pt_stamp st = { .ts = e->ts, .task = e->task };
 		bool alloc = e->kind == PT_ALLOC;
 		const struct pt_event *cur = alloc ? &v->alloc : &v->free;
 		const char *what = alloc ? "allocated" : "freed";
 
 		pt_stamp_str(who, sizeof(who), &st);
+		pt_order_str(order, sizeof(order), e->order);
+		/* The newest of each kind with the table's stack: shown above. */
 		if (!seen[alloc] && pt_event_recorded(cur) &&
 		    cur->handle == e->handle) {
 			seen[alloc] = true;
-			pt_out(m, PT_PFX "  %s (order %u)%s: the stack above\n",
-			       what, e->order, who);
+			pt_out(m, PT_PFX "  %s%s%s: the stack above\n",
+			       what, order, who);
 			continue;
 		}
 		seen[alloc] = true;
-		pt_out(m, PT_PFX "  %s (order %u)%s, by:\n", what, e->order,
-		       who);
+		pt_out(m, PT_PFX "  %s%s%s, by:\n", what, order, who);
 		pt_print_stack(m, e->handle);
 	}
-	if (h.allocs + h.frees > h.shown)
+	if (h->allocs + h->frees > h->shown)
 		pt_out(m, PT_PFX "  %u older events not shown\n",
-		       h.allocs + h.frees - h.shown);
-out:
+		       h->allocs + h->frees - h->shown);
+}
+
+/*
+ * The page's earlier events, newest first, after its block. A report
+ * (KASAN's lock held, interrupts off) uses one static buffer, and says so
+ * should another report hold it; a lookup allocates its own.
+ */
+static void pt_print_history(struct seq_file *m, unsigned long pfn,
+			     const struct pt_view *v)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	static struct pt_history report_buf;
+	struct pt_history *h;
+	unsigned long flags;
+
+	if (!static_branch_likely(&pt_history_key))
+		return;
+	if (m) {
+		h = kmalloc(sizeof(*h), GFP_KERNEL);
+		if (!h)
+			return;
+		pt_print_past(m, pfn, v, h);
+		kfree(h);
+		return;
+	}
+	if (!raw_spin_trylock_irqsave(&lock, flags)) {
+		pr_err(PT_PFX "history of pfn 0x%lx: busy, another report is reading it\n",
+		       pfn);
+		return;
+	}
+	pt_print_past(NULL, pfn, v, &report_buf);
 	raw_spin_unlock_irqrestore(&lock, flags);
 }
 

@@ -163,21 +163,53 @@ static inline void pt_rec_store(const struct pt_slot *s, int i,
 			   (u64)r.side << PT_TS_FLAG_SHIFT);
 }
 
-/* mode=full: the stamp of record @i. */
-static inline void pt_stamp_store(const struct pt_slot *s, int i,
-				  const struct pt_stamp *st)
-{
-	u64 flags = PT_SIDE_BYTES ? READ_ONCE(s->ts[i]) & ~PT_TS_MASK : 0;
+static unsigned int pt_words(void);
 
-	WRITE_ONCE(s->task[i], st->task);
-	WRITE_ONCE(s->ts[i], (st->ts & PT_TS_MASK) | flags);
+/*
+ * mode=full: a record's time word doubles as its sequence, as in
+ * history.c. A writer zeroes it, writes the handle and the task, then the
+ * time (with the flags, on 5.15: one store); a reader takes the three
+ * only if it read the same non-zero time before and after. The time is
+ * never 0 once written.
+ */
+static void pt_record_stamped(const struct pt_slot *s, unsigned long n,
+			      unsigned int first, struct pt_rec r,
+			      const struct pt_stamp *st)
+{
+	unsigned long i, idx, stride = pt_words();
+	u64 ts = (st->ts & PT_TS_MASK) ?: 1;
+
+	if (PT_SIDE_BYTES)
+		ts |= (u64)r.side << PT_TS_FLAG_SHIFT;
+	for (i = 0, idx = first; i < n; i++, idx += stride)
+		WRITE_ONCE(s->ts[idx], 0);
+	smp_wmb(); /* readers see the time go before the record changes */
+	for (i = 0, idx = first; i < n; i++, idx += stride) {
+		WRITE_ONCE(s->task[idx], st->task);
+		WRITE_ONCE(s->rec[idx], r.word);
+	}
+	smp_wmb(); /* the record before the time that validates it */
+	for (i = 0, idx = first; i < n; i++, idx += stride)
+		WRITE_ONCE(s->ts[idx], ts);
 }
 
-static inline void pt_stamp_load(const struct pt_slot *s, int i,
-				 struct pt_stamp *st)
+/* mode=full: record @i and its stamp, consistent; false while written. */
+static bool pt_read_stamped(const struct pt_slot *s, int i, struct pt_rec *r,
+			    struct pt_stamp *st)
 {
+	u64 t1 = READ_ONCE(s->ts[i]), t2;
+
+	smp_rmb(); /* pairs with the writer's second smp_wmb() */
+	r->word = READ_ONCE(s->rec[i]);
+	r->side = PT_SIDE_BYTES ? t1 >> PT_TS_FLAG_SHIFT : 0;
 	st->task = READ_ONCE(s->task[i]);
-	st->ts = READ_ONCE(s->ts[i]) & PT_TS_MASK;
+	smp_rmb(); /* the record before the time's second read */
+	t2 = READ_ONCE(s->ts[i]);
+	st->ts = t1 & PT_TS_MASK;
+	if (t1 != t2)
+		return false;
+	/* Time 0: never written (no record), or being written. */
+	return st->ts || !r->word;
 }
 
 /**
@@ -404,18 +436,11 @@ unsigned long pt_table_pages(void)
  * The records of @pfn: false if the table does not cover it. Callers are
  * in an RCU-sched read section (preemption or interrupts disabled).
  */
-static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
+/* The records of page @off (0..PAGES_PER_SECTION - 1) of @leaf. */
+static void pt_leaf_slot(u32 *leaf, unsigned long off, struct pt_slot *slot)
 {
-	unsigned long nr = pfn_to_section_nr(pfn);
-	struct pt_dir *d = rcu_dereference_sched(pt_dir);
-	unsigned long idx = (pfn & (PAGES_PER_SECTION - 1)) * pt_words();
-	u32 *leaf;
+	unsigned long idx = off * pt_words();
 
-	if (!d || nr >= d->nr)
-		return false;
-	leaf = READ_ONCE(d->leaf[nr]);
-	if (!leaf)
-		return false;
 	slot->rec = leaf + idx;
 	slot->side = NULL;
 	slot->task = NULL;
@@ -428,6 +453,20 @@ static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
 		slot->side = (u8 *)(leaf + PAGES_PER_SECTION * pt_words()) +
 			     idx;
 	}
+}
+
+static bool pt_slot(unsigned long pfn, struct pt_slot *slot)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+	struct pt_dir *d = rcu_dereference_sched(pt_dir);
+	u32 *leaf;
+
+	if (!d || nr >= d->nr)
+		return false;
+	leaf = READ_ONCE(d->leaf[nr]);
+	if (!leaf)
+		return false;
+	pt_leaf_slot(leaf, pfn & (PAGES_PER_SECTION - 1), slot);
 	return true;
 }
 
@@ -514,12 +553,11 @@ static void pt_record_chunk(struct pt_slot *s, unsigned long n,
 	    (kind == PT_ALLOC || words == 1))
 		pt_release_allocated(s, n, false);
 	if (s->task) {
+		pt_record_stamped(s, n, mine, r, st);
+	} else {
 		for (i = 0; i < n; i++)
-			pt_stamp_store(s, i * words + mine, st);
-		smp_wmb(); /* the stamp before its record: pt_table_read() */
+			pt_rec_store(s, i * words + mine, r);
 	}
-	for (i = 0; i < n; i++)
-		pt_rec_store(s, i * words + mine, r);
 	if (mine) {
 		smp_wmb(); /* the free stack before ALLOCATED clears */
 		pt_release_allocated(s, n, true);
@@ -605,31 +643,43 @@ void pt_table_copy(unsigned long from, unsigned long to, unsigned long nr)
 			if (pt_rec_flags(r) & PT_REC_ALLOCATED)
 				pt_leaks_add(pt_rec_key(r), 1);
 		}
-		if (dst.task) {
-			pt_stamp_load(&src, 0, &st);
-			pt_stamp_store(&dst, 0, &st);
-			smp_wmb(); /* the stamp before its record */
-		}
-		pt_rec_store(&dst, 0, r);
+		if (dst.task && pt_read_stamped(&src, 0, &r, &st))
+			pt_record_stamped(&dst, 1, 0, r, &st);
+		else
+			pt_rec_store(&dst, 0, r);
 	}
 }
 
 /* Reads that saw a writer change a record under them before giving up. */
 #define PT_READ_TRIES	3
 
-/* Decode @s into @v; false if a writer changed the records meanwhile. */
+/* Decode @s into @v; false if a writer changed a record meanwhile. */
 static bool pt_read_slot(const struct pt_slot *s, struct pt_view *v)
 {
-	struct pt_rec r0 = pt_rec_load(s, 0), r1 = { };
+	struct pt_stamp st0 = { }, st1 = { };
+	struct pt_rec r0, r1 = { };
 	struct pt_event e = { };
 	bool ignored;
 
+	if (s->task) {
+		if (!pt_read_stamped(s, 0, &r0, &st0))
+			return false;
+	} else {
+		r0 = pt_rec_load(s, 0);
+	}
 	pt_rec_decode(r0, &e, &v->allocated);
+	e.stamp = st0;
 	if (pt_words() == 2) {
 		v->alloc = e;
 		smp_rmb(); /* pairs with smp_wmb() in pt_record_chunk() */
-		r1 = pt_rec_load(s, 1);
+		if (s->task) {
+			if (!pt_read_stamped(s, 1, &r1, &st1))
+				return false;
+		} else {
+			r1 = pt_rec_load(s, 1);
+		}
 		pt_rec_decode(r1, &v->free, &ignored);
+		v->free.stamp = st1;
 	} else if (v->allocated) {
 		v->alloc = e;
 		v->free.order = PT_ORDER_NOT_KEPT;
@@ -637,22 +687,15 @@ static bool pt_read_slot(const struct pt_slot *s, struct pt_view *v)
 		v->free = e;
 		v->alloc.order = PT_ORDER_NOT_KEPT;
 	}
-	if (!s->task)
-		return true;
-	smp_rmb(); /* the records before their stamps */
-	pt_stamp_load(s, 0, &v->alloc.stamp);
-	pt_stamp_load(s, 1, &v->free.stamp);
-	smp_rmb(); /* the stamps before the records' second read */
-	r0.word ^= pt_rec_load(s, 0).word;
-	r1.word ^= pt_rec_load(s, 1).word;
-	return !r0.word && !r1.word;
+	return true;
 }
 
 /**
  * pt_table_read - what the table knows about one page
  * @pfn: the page
- * @v: filled in; an event this mode does not keep has PT_ORDER_NOT_KEPT;
- *	a stamp not kept, or changing under the read, is 0
+ * @v: filled in; an event this mode does not keep has PT_ORDER_NOT_KEPT,
+ *	a stamp it does not keep is 0; empty if a writer changed the
+ *	records under every try
  *
  * Context: Any context; takes no lock.
  * Return: false if the table does not cover @pfn.
@@ -669,9 +712,10 @@ bool pt_table_read(unsigned long pfn, struct pt_view *v)
 		memset(v, 0, sizeof(*v));
 		v->alloc.order = v->free.order = PT_ORDER_NONE;
 	} while (covered && !pt_read_slot(&s, v) && ++tries < PT_READ_TRIES);
+	/* Written under every read: say nothing rather than mix events. */
 	if (tries == PT_READ_TRIES) {
-		memset(&v->alloc.stamp, 0, sizeof(v->alloc.stamp));
-		memset(&v->free.stamp, 0, sizeof(v->free.stamp));
+		memset(v, 0, sizeof(*v));
+		v->alloc.order = v->free.order = PT_ORDER_NONE;
 	}
 	preempt_enable();
 	return covered;
@@ -777,6 +821,13 @@ static void pt_sections_remove(unsigned long first, unsigned long last)
 		}
 		synchronize_rcu();
 		while (n--) {
+			struct pt_slot slot;
+
+			/* Its allocated pages leave the stack counts too. */
+			pt_leaf_slot(gone[n], 0, &slot);
+			if (static_branch_unlikely(&pt_leaks_key))
+				pt_release_allocated(&slot, PAGES_PER_SECTION,
+						     false);
 			vfree(gone[n]);
 			atomic_long_dec(&pt_leaves);
 		}

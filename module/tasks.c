@@ -50,6 +50,7 @@ static DEFINE_PER_CPU(unsigned int, pt_task_victim);
 struct pt_task_cache {
 	const struct task_struct *task;
 	pid_t pid;
+	pid_t tgid;
 	u32 id;
 	u64 comm[TASK_COMM_LEN / sizeof(u64)];
 };
@@ -148,7 +149,8 @@ u32 pt_task_id(void)
 	if (!pt_tasks)
 		return 0;
 	memcpy(comm, cur->comm, sizeof(comm));
-	if (c->task == cur && c->pid == cur->pid && c->id &&
+	if (c->task == cur && c->pid == cur->pid && c->tgid == cur->tgid &&
+	    c->id &&
 	    !memcmp(comm, c->comm, sizeof(comm))) {
 		/* Still its slot: not recycled since. */
 		seq = atomic_read(&pt_tasks[c->id & (PT_TASK_SLOTS - 1)].seq);
@@ -159,6 +161,7 @@ u32 pt_task_id(void)
 	}
 	c->task = cur;
 	c->pid = cur->pid;
+	c->tgid = cur->tgid;
 	memcpy(c->comm, comm, sizeof(comm));
 	c->id = pt_task_lookup(cur);
 	return c->id;

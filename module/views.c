@@ -267,7 +267,7 @@ static void pt_rows_oldest(struct pt_leak_row *rows, unsigned int n)
  */
 int pt_growth_print(struct seq_file *m)
 {
-	u64 mark = pt_leaks_mark_time(), now = local_clock();
+	u64 mark = pt_leaks_mark_time(), now;
 	char at[PT_TIME_LEN], t[PT_TIME_LEN];
 	struct pt_leak_row *rows;
 	unsigned int i, n;
@@ -283,6 +283,7 @@ int pt_growth_print(struct seq_file *m)
 	if (pt_table_keeps_stamps())
 		pt_rows_oldest(rows, n);
 	pt_leaks_sort(rows, n);
+	now = local_clock();	/* after the walk: no page is newer */
 	pt_time_str(t, sizeof(t), now);
 	if (mark)
 		seq_printf(m, "mark at %s, now %s; %u stacks hold more pages than at the mark:\n",
@@ -296,7 +297,8 @@ int pt_growth_print(struct seq_file *m)
 		if (rows[i].oldest)
 			seq_printf(m, ", oldest allocated at %s (%llu s ago)",
 				   pt_time_str(at, sizeof(at), rows[i].oldest),
-				   (now - rows[i].oldest) / NSEC_PER_SEC);
+				   (now - min(now, rows[i].oldest)) /
+				   NSEC_PER_SEC);
 		seq_puts(m, ":\n");
 		pt_print_stack(m, rows[i].handle);
 	}
