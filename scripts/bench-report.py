@@ -3,9 +3,11 @@
 """bench-report.py: the table of "make bench" from the guests' serial logs.
 
 Each log holds one boot of tests/bench/guest-main.sh: "PTBENCH <key> ..."
-lines. Prints, per configuration, the median ns per alloc+free pair and the
-spread over the runs, the added cost over baseline, pagetrail's added cost
-as a ratio of page_owner's, and bytes per page; writes the same as JSON.
+lines, among them the benchmark kernel's label. Prints, per kernel and
+configuration, the median ns per alloc+free pair and the spread over the
+runs, the whole workload's guest time, the added cost over baseline and the
+system slowdown, pagetrail's added cost as a ratio of page_owner's, and
+bytes per page; writes the same as JSON.
 Exits non-zero when a run failed or logged a kernel splat.
 """
 import argparse
@@ -46,6 +48,10 @@ def parse_log(path):
         key = f[1]
         if key == "config":
             run["config"] = f[2]
+        elif key == "kernel" and len(f) >= 3:
+            run["kernel"] = f[2]
+        elif key == "workload" and len(f) >= 4:
+            run["workload_ns"] = int(f[3])
         elif key == "result" and len(f) >= 3:
             kv = dict(x.split("=", 1) for x in f[3:] if "=" in x)
             run["results"][f[2]] = {k: int(v) for k, v in kv.items()}
@@ -62,6 +68,8 @@ def parse_log(path):
     for p in PATHS:
         if p not in run["results"]:
             run["errors"].append("no result for " + p)
+    if "workload_ns" not in run:
+        run["errors"].append("no workload result")
     return run
 
 
@@ -76,9 +84,95 @@ def bytes_per_page(cfg, runs):
     return 0.0
 
 
+def summarize(rs_by_cfg):
+    """The figures of one kernel: per configuration, path and workload."""
+    out = {}
+    for cfg, rs in rs_by_cfg.items():
+        c = {"runs": len(rs), "bytes_per_page": round(bytes_per_page(cfg, rs), 3)}
+        for p in PATHS:
+            v = [r["results"][p]["ns_per_pair"] for r in rs]
+            c[p] = {"median": statistics.median(v), "min": min(v), "max": max(v),
+                    "values": v}
+        w = [r["workload_ns"] for r in rs]
+        c["workload"] = {"median": statistics.median(w), "min": min(w),
+                         "max": max(w), "values": w}
+        growth = [r["depot_growth"] for r in rs if "depot_growth" in r]
+        if growth:
+            c["stackdepot_growth_bytes"] = statistics.median(growth)
+        out[cfg] = c
+    base, po = out.get("baseline"), out.get("page_owner")
+    for cfg, c in out.items():
+        if base and cfg != "baseline":
+            c["added"] = {p: c[p]["median"] - base[p]["median"] for p in PATHS}
+            c["workload_slowdown_pct"] = round(
+                100.0 * (c["workload"]["median"] / base["workload"]["median"] - 1), 2)
+    for cfg in PT_CONFIGS:
+        c = out.get(cfg)
+        if c and po and "added" in c and "added" in po:
+            c["ratio_to_page_owner"] = {
+                p: round(c["added"][p] / po["added"][p], 3)
+                if po["added"][p] > 0 else None for p in PATHS}
+            wpo = po["workload"]["median"] - base["workload"]["median"]
+            wpt = c["workload"]["median"] - base["workload"]["median"]
+            c["ratio_to_page_owner"]["workload"] = round(wpt / wpo, 3) if wpo > 0 else None
+    steps = {}
+    for what, cfg, over in STEPS:
+        c, o = out.get(cfg), out.get(over)
+        if c and o and "added" in c and "added" in o:
+            steps[what] = {p: round(c["added"][p] / o["added"][p], 3)
+                           if o["added"][p] > 0 else None for p in PATHS}
+    return out, steps
+
+
+def print_kernel(label, info, k, steps, a):
+    ratio = lambda x: "%.2fx" % x if x is not None else "n/a"
+    print()
+    print("== %s: Linux %s %s, %s, %d vCPU, 1 GiB ==" %
+          (label, info.get("release", "?"), info.get("arch", "?"),
+           "generic KASAN" if label != "prod" else "no KASAN", a.smp))
+    hdr = "%-36s" % "configuration" + "".join("%-22s" % p for p in PATHS + ["workload"]) + "bytes/page"
+    print(hdr)
+    print("-" * len(hdr))
+    for cfg in ("baseline",) + PT_CONFIGS + ("page_owner",):
+        c = k.get(cfg)
+        if not c:
+            continue
+        row = "%-36s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
+        for p in PATHS:
+            row += "%-22s" % ("%d [%d..%d]" % (c[p]["median"], c[p]["min"], c[p]["max"]))
+        row += "%-22s" % ("%.1f ms" % (c["workload"]["median"] / 1e6))
+        row += "%.2f" % c["bytes_per_page"] if cfg != "baseline" else "0"
+        print(row)
+    if "baseline" not in k:
+        return
+    print()
+    print("%-36s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS) + "system slowdown")
+    for cfg in PT_CONFIGS + ("page_owner",):
+        c = k.get(cfg)
+        if c and "added" in c:
+            print("%-36s" % LABELS[cfg] + "".join("%-22d" % c["added"][p] for p in PATHS) +
+                  "%+.2f%%" % c["workload_slowdown_pct"])
+    for cfg in PT_CONFIGS:
+        c = k.get(cfg)
+        if c and "ratio_to_page_owner" in c:
+            r = c["ratio_to_page_owner"]
+            print("%-36s" % ("%s / page_owner" % LABELS[cfg]) +
+                  "".join("%-22s" % ratio(r[p]) for p in PATHS + ["workload"]))
+    for what, cfg, over in STEPS:
+        r = steps.get(what)
+        if r:
+            print("%-36s" % ("%s: %s / %s" % (what, cfg, over)) +
+                  "".join("%-22s" % ("%.3fx" % r[p] if r[p] is not None else "n/a")
+                          for p in PATHS))
+    growth = {cfg: c["stackdepot_growth_bytes"] for cfg, c in k.items()
+              if "stackdepot_growth_bytes" in c}
+    if growth:
+        print("stackdepot growth during the benchmark (bytes, shared with KASAN): " +
+              ", ".join("%s %d" % (x, v) for x, v in growth.items()))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", default="?")
     ap.add_argument("--pairs", type=int, default=0)
     ap.add_argument("--smp", type=int, default=0)
     ap.add_argument("--json", required=True)
@@ -90,98 +184,36 @@ def main():
     for r in bad:
         for e in r["errors"]:
             print("bench: %s: %s" % (r["log"], e), file=sys.stderr)
-    by_cfg = {}
+    by_kernel = {}
     for r in runs:
-        if not r["errors"]:
-            by_cfg.setdefault(r.get("config", "?"), []).append(r)
-
-    out = {"kernel": a.kernel, "arch": "x86_64", "kasan": "generic",
-           "qemu": "TCG -icount shift=0,sleep=off (1 guest ns = 1 instruction)",
-           "vcpus": a.smp, "pairs_per_vcpu_and_path": a.pairs,
-           "unit": "guest ns per alloc+free pair, all vCPUs together",
-           "configs": {}}
-    for cfg, rs in by_cfg.items():
-        c = {"runs": len(rs), "bytes_per_page": round(bytes_per_page(cfg, rs), 3)}
-        for p in PATHS:
-            v = [r["results"][p]["ns_per_pair"] for r in rs]
-            c[p] = {"median": statistics.median(v), "min": min(v), "max": max(v),
-                    "values": v}
-        growth = [r["depot_growth"] for r in rs if "depot_growth" in r]
-        if growth:
-            c["stackdepot_growth_bytes"] = statistics.median(growth)
-        out["configs"][cfg] = c
-
-    base = out["configs"].get("baseline")
-    po = out["configs"].get("page_owner")
-    for cfg, c in out["configs"].items():
-        if base and cfg != "baseline":
-            c["added"] = {p: c[p]["median"] - base[p]["median"] for p in PATHS}
-    for cfg in PT_CONFIGS:
-        c = out["configs"].get(cfg)
-        if c and po and "added" in c and "added" in po:
-            c["ratio_to_page_owner"] = {
-                p: round(c["added"][p] / po["added"][p], 3)
-                if po["added"][p] > 0 else None for p in PATHS}
-
-    print()
-    print("pagetrail benchmark: Linux %s x86_64, KASAN generic, %d vCPUs, 1 GiB" %
-          (a.kernel, a.smp))
-    print("QEMU TCG with -icount shift=0,sleep=off: guest time advances 1 ns per")
-    print("executed instruction, so the figures are instruction counts and repeat.")
-    print("ns per alloc+free pair (bulk: per page), all vCPUs together; %d pairs" % a.pairs)
-    print("per vCPU and path; median of the runs, [min..max] spread.")
-    print()
-    out["steps"] = {}
-    for what, cfg, over in STEPS:
-        c, o = out["configs"].get(cfg), out["configs"].get(over)
-        if c and o and "added" in c and "added" in o:
-            out["steps"][what] = {
-                p: round(c["added"][p] / o["added"][p], 3)
-                if o["added"][p] > 0 else None for p in PATHS}
-    hdr = "%-36s" % "configuration" + "".join("%-22s" % p for p in PATHS) + "bytes/page"
-    print(hdr)
-    print("-" * len(hdr))
-    for cfg in ("baseline",) + PT_CONFIGS + ("page_owner",):
-        c = out["configs"].get(cfg)
-        if not c:
+        if r["errors"]:
             continue
-        row = "%-36s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
-        for p in PATHS:
-            row += "%-22s" % ("%d [%d..%d]" % (c[p]["median"], c[p]["min"], c[p]["max"]))
-        row += "%.2f" % c["bytes_per_page"] if cfg != "baseline" else "0"
-        print(row)
-    if base:
-        print()
-        print("%-36s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS))
-        for cfg in PT_CONFIGS + ("page_owner",):
-            c = out["configs"].get(cfg)
-            if c and "added" in c:
-                print("%-36s" % LABELS[cfg] +
-                      "".join("%-22d" % c["added"][p] for p in PATHS))
-    for cfg in PT_CONFIGS:
-        c = out["configs"].get(cfg)
-        if c and "ratio_to_page_owner" in c:
-            print("%-36s" % ("%s / page_owner" % LABELS[cfg]) +
-                  "".join("%-22s" % ("%.2fx" % c["ratio_to_page_owner"][p]
-                                     if c["ratio_to_page_owner"][p] is not None
-                                     else "n/a") for p in PATHS))
-    for what, cfg, over in STEPS:
-        r = out["steps"].get(what)
-        if r:
-            print("%-36s" % ("%s: %s / %s" % (what, cfg, over)) +
-                  "".join("%-22s" % ("%.3fx" % r[p] if r[p] is not None
-                                     else "n/a") for p in PATHS))
-    growth = {cfg: c["stackdepot_growth_bytes"] for cfg, c in out["configs"].items()
-              if "stackdepot_growth_bytes" in c}
-    if growth:
-        print()
-        print("stackdepot growth during the benchmark (bytes, shared with KASAN): " +
-              ", ".join("%s %d" % (k, v) for k, v in growth.items()))
+        label, _, rest = r.get("kernel", "?::").partition(":")
+        release, _, arch = rest.partition(":")
+        k = by_kernel.setdefault(label, {"release": release, "arch": arch, "runs": {}})
+        k["runs"].setdefault(r.get("config", "?"), []).append(r)
+
+    out = {"qemu": "TCG -icount shift=0,sleep=off (1 guest ns = 1 instruction)",
+           "vcpus": a.smp, "pairs_per_vcpu_and_path": a.pairs,
+           "unit": "guest ns per alloc+free pair, all vCPUs together; "
+                   "workload: guest ns for the whole pt_workload run",
+           "kernels": {}}
+    print()
+    print("pagetrail benchmark. QEMU TCG with -icount shift=0,sleep=off: guest time")
+    print("advances 1 ns per executed instruction, so the figures are instruction")
+    print("counts and repeat. ns per alloc+free pair (bulk: per page); %d pairs per" % a.pairs)
+    print("vCPU and path; median of the runs, [min..max] spread. workload: one run of")
+    print("tests/tools/pt_workload (fork/exec, tmpfs page cache, pipes) in guest time.")
+    for label, info in by_kernel.items():
+        k, steps = summarize(info["runs"])
+        out["kernels"][label] = {"release": info["release"], "arch": info["arch"],
+                                 "configs": k, "steps": steps}
+        print_kernel(label, info, k, steps, a)
     with open(a.json, "w") as f:
         json.dump(out, f, indent=1)
     print()
     print("JSON: %s" % a.json)
-    if bad or not out["configs"]:
+    if bad or not by_kernel:
         print("bench: %d of %d runs failed" % (len(bad), len(runs)), file=sys.stderr)
         return 1
     return 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # build-tools.sh ARCH OUTDIR: userspace tools the guest tests run, built
 # static for ARCH: page_owner_sort from the kernel's tools/mm, and
-# tests/tools/pt_fuzz, pt_migrate and pt_oracle against the kernel's kselftest.h.
+# tests/tools/pt_fuzz, pt_migrate, pt_oracle and pt_workload (the kselftest
+# ones against the kernel's kselftest.h).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +16,7 @@ ksrc=${pos%/tools/*}
 cc=$(cross_compile "$arch")gcc
 mkdir -p "$out"
 $cc -O2 -static -o "$out/page_owner_sort" "$pos"
-for t in pt_fuzz pt_migrate pt_oracle; do
+for t in pt_fuzz pt_migrate pt_oracle pt_workload; do
 	$cc -O2 -Wall -Werror -static -I"$ksrc/tools/testing/selftests" \
 		-o "$out/$t" "$PT_TOP/tests/tools/$t.c"
 done

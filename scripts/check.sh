@@ -169,7 +169,7 @@ for target in $targets; do
 	# Guest tools, and the module built through DKMS as a user would.
 	if bash "$PT_TOP/scripts/build-tools.sh" "$arch" "$stage" \
 		>"$work/build-tools.log" 2>&1; then
-		host_result PASS "$tag: build guest tools (page_owner_sort, pt_fuzz, pt_migrate, pt_oracle)"
+		host_result PASS "$tag: build guest tools (page_owner_sort, pt_fuzz, pt_migrate, pt_oracle, pt_workload)"
 	else
 		host_result FAIL "$tag: build guest tools ($work/build-tools.log)"
 	fi

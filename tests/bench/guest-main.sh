@@ -1,9 +1,11 @@
 #!/bin/sh
 # Guest side of "make bench": one configuration per boot, named on the
-# kernel command line (pt_bench_config=baseline|bare|nohist|both|full|last|
-# page_owner, pt_bench_pairs=N; bare: mode=both without history and stack
-# counts, nohist: mode=both without history). Prints "PTBENCH <key> <value...>" lines for
-# scripts/bench.sh, then PAGETRAIL-GUEST-DONE.
+# kernel command line: pt_bench_config=baseline|bare|nohist|both|full|last|
+# page_owner (bare: mode=both history=0 stacks=0; nohist: mode=both
+# history=0), pt_bench_pairs=N, pt_bench_rounds=N (tests/tools/pt_workload),
+# pt_bench_kernel=LABEL:RELEASE:ARCH (echoed for the report). Prints
+# "PTBENCH <key> <value...>" lines for scripts/bench.sh, then
+# PAGETRAIL-GUEST-DONE.
 arg() {
 	tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1
 }
@@ -13,6 +15,7 @@ pairs=$(arg pt_bench_pairs)
 ptargs=$(arg pt_bench_ptargs | tr , ' ')
 depot=/sys/kernel/debug/stackdepot/stats
 echo "PTBENCH config ${cfg:-none}"
+echo "PTBENCH kernel $(arg pt_bench_kernel)"
 
 # Bytes of stacks stackdepot holds (6.8+; shared with KASAN's own stacks).
 depot_bytes() {
@@ -41,6 +44,10 @@ if insmod /tests/pt_bench.ko pairs="${pairs:-20000}"; then
 else
 	echo "PTBENCH error pt_bench failed"
 	dmesg | grep 'pt_bench' | tail -n 5
+fi
+# The whole-system figure: a fixed workload, timed in guest ns.
+if [ -x /tests/pt_workload ]; then
+	/tests/pt_workload "$(arg pt_bench_rounds)"
 fi
 depot1=$(depot_bytes)
 [ -z "$depot0" ] || echo "PTBENCH depot_bytes $depot0 $depot1"

@@ -40,5 +40,11 @@ else
 	not_ok "bench: pagetrail recorded the benchmark's allocations" \
 		"alloc_events went from $a0 to $a1"
 fi
+# The whole-system workload of "make bench", two rounds, with pagetrail on.
+w=$(/tests/pt_workload 2 2>&1)
+case "$w" in
+"PTBENCH workload ns "[1-9]*" rounds 2") ok "bench: the workload runs: $w" ;;
+*) not_ok "bench: the workload runs" "got '$w'" ;;
+esac
 rmmod pagetrail
 exit 0
