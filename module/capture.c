@@ -172,6 +172,42 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 	return b->entries[pt_context_level()];
 }
 
+/**
+ * pt_walk_regs - save the stack from a register state
+ * @regs: where to start: @regs->ip is the first frame
+ * @e: the entries
+ * @len: room in @e
+ *
+ * What stack_trace_save_regs() saves, which modules cannot call.
+ *
+ * Context: Any context; @regs describes a frame of the current stack.
+ * Return: entries saved; 0 where the kernel cannot walk from registers
+ * (see PT_HAVE_REGS_WALK).
+ */
+unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e,
+			  unsigned int len)
+{
+#if PT_HAVE_REGS_WALK
+	struct unwind_state state;
+	unsigned long addr;
+	unsigned int n = 0;
+
+	if (!len)
+		return 0;
+	e[n++] = regs->ip;
+	for (unwind_start(&state, current, regs, NULL);
+	     n < len && !unwind_done(&state); unwind_next_frame(&state)) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		e[n++] = addr;
+	}
+	return n;
+#else
+	return 0;
+#endif
+}
+
 /* Put @caller after @ip's frame in @e[0..n) unless it follows already. */
 static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
 				     unsigned long ip, unsigned long caller)

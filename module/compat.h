@@ -389,6 +389,23 @@ static inline unsigned long pt_kprobe_entry_caller(struct pt_regs *regs)
 #endif
 }
 
+/* ---- unwinding from a register state ---- */
+
+/*
+ * x86_64 exports its ORC unwinder's steps (__unwind_start(),
+ * unwind_next_frame(), unwind_get_return_address(); GPL), so a walk can
+ * start from a register state, as stack_trace_save_regs() (not exported)
+ * does: a kprobe's, or a tracepoint probe's own return address and frame.
+ * The hook's frames, module text whose ORC lookups cost more than the
+ * kernel's, are then never unwound. Elsewhere: stack_trace_save().
+ */
+#if defined(CONFIG_X86_64) && defined(CONFIG_UNWINDER_ORC)
+#include <asm/unwind.h>
+#define PT_HAVE_REGS_WALK	1
+#else
+#define PT_HAVE_REGS_WALK	0
+#endif
+
 /* ---- timers, for the test modules ---- */
 
 /* hrtimer_setup() replaced hrtimer_init() + ->function in 6.13. */

@@ -57,17 +57,44 @@ static void pt_store(struct page *page, unsigned int order, enum pt_kind kind,
 	pt_store_run(page_to_pfn(page), 1UL << order, order, kind, handle);
 }
 
+/* Where a capture starts unwinding. */
+enum pt_walk_from {
+	PT_WALK_HERE,		/* the handler: stack_trace_save() */
+	PT_WALK_CALLER,		/* the kernel function that called it */
+};
+
 /*
  * Save the current stack, trimmed to the allocation API, in stackdepot.
  * Inlined, like pt_record(), into each handler: every frame between the
- * unwinder and the allocator costs an unwind step on every event.
+ * unwinder and the allocator costs an unwind step on every event. With
+ * PT_WALK_CALLER (a tracepoint probe, called by the allocator itself) and
+ * where the kernel can walk from registers, the walk starts at the
+ * handler's return address, in the frame the handler returns to: the
+ * unwinder's own, stack_trace_save()'s and the handler's frames are never
+ * unwound.
  */
 static __always_inline depot_stack_handle_t
-pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind)
+pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
+	   enum pt_walk_from from)
 {
 	unsigned int len;
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
+#if PT_HAVE_REGS_WALK
+	if (from == PT_WALK_CALLER) {
+		/* The handler's frame: saved frame pointer, return address. */
+		unsigned long *frame = __builtin_frame_address(0);
+		struct pt_regs regs = {
+			.ip = (unsigned long)__builtin_return_address(0),
+			.sp = (unsigned long)(frame + 2),
+			.bp = frame[0],
+		};
+
+		return pt_capture_finish(trim_hint,
+					 pt_walk_regs(&regs, e, len), gfp,
+					 kind, 0, 0);
+	}
+#endif
 	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
 				 kind, 0, 0);
 }
@@ -83,6 +110,10 @@ pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
 	unsigned int len;
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
+	/* From the probed function's entry: the kprobe's frames skipped. */
+	if (PT_HAVE_REGS_WALK)
+		return pt_capture_finish(trim_hint, pt_walk_regs(regs, e, len),
+					 gfp, PT_ALLOC, 0, 0);
 	/* One slot for the caller, should the unwinder have skipped it. */
 	return pt_capture_finish(trim_hint,
 				 stack_trace_save(e, len - !!caller, 0),
@@ -107,7 +138,8 @@ static noinline void pt_record_unsaved(struct page *page, unsigned int order,
 /* The common path of every single-page hook. */
 static __always_inline void pt_record(struct page *page, unsigned int order,
 				      gfp_t gfp, enum pt_kind kind,
-				      unsigned int *trim_hint)
+				      unsigned int *trim_hint,
+				      enum pt_walk_from from)
 {
 	if (!pt_recording() || !page)
 		return;
@@ -115,7 +147,7 @@ static __always_inline void pt_record(struct page *page, unsigned int order,
 		pt_record_unsaved(page, order, kind);
 		return;
 	}
-	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind));
+	pt_store(page, order, kind, pt_capture(trim_hint, gfp, kind, from));
 	pt_leave();
 }
 
@@ -178,12 +210,13 @@ static void pt_tp_alloc(void *data, struct page *page, unsigned int order,
 		l->pfn = page_to_pfn(page);
 		l->time = ktime_get_mono_fast_ns();
 	}
-	pt_record(page, order, gfp, PT_ALLOC, &pt_hint_tp_alloc);
+	pt_record(page, order, gfp, PT_ALLOC, &pt_hint_tp_alloc,
+		  PT_WALK_CALLER);
 }
 
 static void pt_tp_free(void *data, struct page *page, unsigned int order)
 {
-	pt_record(page, order, 0, PT_FREE, &pt_hint_tp_free);
+	pt_record(page, order, 0, PT_FREE, &pt_hint_tp_free, PT_WALK_CALLER);
 }
 
 /*
@@ -195,7 +228,8 @@ static void notrace pt_ft_alloc(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), 0, PT_ALLOC, &pt_hint_ft_alloc);
+		  pt_ftrace_arg(fregs, 1), 0, PT_ALLOC, &pt_hint_ft_alloc,
+		  PT_WALK_HERE);
 }
 
 /* __free_pages_ok(page, order, fpi), free_unref_page/free_frozen_pages(page, order) */
@@ -203,7 +237,8 @@ static void notrace pt_ft_free(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	pt_record((struct page *)pt_ftrace_arg(fregs, 0),
-		  pt_ftrace_arg(fregs, 1), 0, PT_FREE, &pt_hint_ft_free);
+		  pt_ftrace_arg(fregs, 1), 0, PT_FREE, &pt_hint_ft_free,
+		  PT_WALK_HERE);
 }
 
 /*

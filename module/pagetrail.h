@@ -234,6 +234,8 @@ extern unsigned int pt_count_threshold;
 bool pt_enter(void);
 void pt_leave(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
+unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e,
+			  unsigned int len);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 				       gfp_t gfp, enum pt_kind kind,
 				       unsigned long ip, unsigned long caller);

@@ -170,7 +170,7 @@ static void pt_print_past(struct seq_file *m, unsigned long pfn,
 		pt_print_stack(m, e->handle);
 	}
 	if (h->allocs + h->frees > h->shown)
-		pt_out(m, PT_PFX "  %u older events not shown\n",
+		pt_out(m, PT_PFX "  older events not shown: %u\n",
 		       h->allocs + h->frees - h->shown);
 }
 
