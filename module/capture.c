@@ -93,14 +93,17 @@ static enum pt_frame_class pt_frame_class(unsigned long addr, char *sym)
 	unsigned int slot = hash_long(addr, PT_CACHE_BITS);
 	enum pt_frame_class c;
 
-	if (within_module(addr, THIS_MODULE))
-		return PT_FRAME_INTERNAL;
 	for (c = PT_FRAME_CALLER; c < PT_FRAME_CLASSES; c++) {
 		if (READ_ONCE(pt_cache[c][slot]) == addr)
 			return c;
 	}
-	sprint_symbol_no_offset(sym, addr);
-	c = pt_frame_name_class(sym);
+	/* pagetrail's own frames are hook glue; cached as such too. */
+	if (within_module(addr, THIS_MODULE)) {
+		c = PT_FRAME_INTERNAL;
+	} else {
+		sprint_symbol_no_offset(sym, addr);
+		c = pt_frame_name_class(sym);
+	}
 	WRITE_ONCE(pt_cache[c][slot], addr);
 	return c;
 }
@@ -172,38 +175,70 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 	return b->entries[pt_context_level()];
 }
 
+#if PT_HAVE_REGS_WALK
+/*
+ * One frame of a walk: while the first caller frame is not found, classify
+ * @e[@n]; once it is, the walk needs pt_depth frames from the frame
+ * pt_capture_finish() will keep (the last API frame before the caller, or
+ * the caller), and *@stop says how many in all.
+ */
+static void pt_walk_note(const unsigned long *e, unsigned int n, int *api,
+			 unsigned int *stop, int *first, char *sym)
+{
+	enum pt_frame_class c;
+
+	if (*first >= 0 || n >= PT_TRIM_SLACK)
+		return;
+	c = pt_frame_class(e[n], sym);
+	if (c == PT_FRAME_API)
+		*api = n;
+	if (c != PT_FRAME_CALLER)
+		return;
+	*first = *api >= 0 ? *api : n;
+	*stop = min_t(unsigned int, *stop, *first + pt_depth);
+}
+#endif
+
 /**
- * pt_walk_regs - save the stack from a register state
+ * pt_walk_regs - save the stack from a register state, no more than kept
  * @regs: where to start: @regs->ip is the first frame
- * @e: the entries
- * @len: room in @e
+ * @e: the entries, room for PT_MAX_DEPTH + PT_TRIM_SLACK
+ * @first: set to the first frame to keep, for pt_capture_finish(); -1 if
+ *	the walk did not find it
  *
- * What stack_trace_save_regs() saves, which modules cannot call.
+ * What stack_trace_save_regs() saves, which modules cannot call, except
+ * that the walk stops at the last frame pt_capture_finish() keeps: each
+ * frame unwound costs, and stack_trace_save() cannot stop where the
+ * trimmed stack ends.
  *
- * Context: Any context; @regs describes a frame of the current stack.
+ * Context: Any context, between pt_enter() and pt_leave(); @regs
+ * describes a frame of the current stack.
  * Return: entries saved; 0 where the kernel cannot walk from registers
  * (see PT_HAVE_REGS_WALK).
  */
-unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e,
-			  unsigned int len)
+unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first)
 {
 #if PT_HAVE_REGS_WALK
+	char *sym = this_cpu_ptr(pt_cpu_buf)->sym[pt_context_level()];
+	unsigned int n = 0, stop = PT_MAX_DEPTH + PT_TRIM_SLACK;
 	struct unwind_state state;
 	unsigned long addr;
-	unsigned int n = 0;
+	int api = -1;
 
-	if (!len)
-		return 0;
-	e[n++] = regs->ip;
+	*first = -1;
+	e[n] = regs->ip;
+	pt_walk_note(e, n++, &api, &stop, first, sym);
 	for (unwind_start(&state, current, regs, NULL);
-	     n < len && !unwind_done(&state); unwind_next_frame(&state)) {
+	     n < stop && !unwind_done(&state); unwind_next_frame(&state)) {
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
-		e[n++] = addr;
+		e[n] = addr;
+		pt_walk_note(e, n++, &api, &stop, first, sym);
 	}
 	return n;
 #else
+	*first = -1;
 	return 0;
 #endif
 }
@@ -230,6 +265,8 @@ static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
  * pt_capture_finish - trim an unwound stack and store it in stackdepot
  * @trim_hint: the calling hook's hint, see pt_capture_buf()
  * @n: frames pt_capture() unwound into pt_capture_buf()
+ * @known_first: the first frame to keep if the walk found it
+ *	(pt_walk_regs()), else -1
  * @gfp: the allocation's gfp mask; 0 where stackdepot must not allocate
  * @kind: allocation or free
  * @ip: for a kprobe at a function's entry, that function; else 0
@@ -244,8 +281,9 @@ static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
  * Return: the stack's handle (see pt_depot_save()).
  */
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind,
-				       unsigned long ip, unsigned long caller)
+				       int known_first, gfp_t gfp,
+				       enum pt_kind kind, unsigned long ip,
+				       unsigned long caller)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = pt_context_level();
@@ -256,6 +294,10 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 
 	if (caller)
 		n = pt_insert_caller(e, n, ip, caller);
+	if (known_first >= 0 && known_first < n) {
+		first = known_first;
+		goto trimmed;
+	}
 	for (first = 0; first < n && first < PT_TRIM_SLACK; first++) {
 		c = pt_frame_class(e[first], b->sym[ctx]);
 		if (c == PT_FRAME_CALLER)
@@ -268,6 +310,7 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 		first = api;
 	if (first > READ_ONCE(*trim_hint))
 		WRITE_ONCE(*trim_hint, first);
+trimmed:
 	n = min(n - first, pt_depth);
 	return pt_depot_save(e + first, n, gfp, kind);
 }

@@ -90,13 +90,15 @@ pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
 			.bp = frame[0],
 		};
 
-		return pt_capture_finish(trim_hint,
-					 pt_walk_regs(&regs, e, len), gfp,
-					 kind, 0, 0);
+		int first;
+
+		len = pt_walk_regs(&regs, e, &first);
+		return pt_capture_finish(trim_hint, len, first, gfp, kind, 0,
+					 0);
 	}
 #endif
-	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), gfp,
-				 kind, 0, 0);
+	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), -1,
+				 gfp, kind, 0, 0);
 }
 
 /*
@@ -111,12 +113,16 @@ pt_capture_entry(unsigned int *trim_hint, gfp_t gfp, struct pt_regs *regs,
 	unsigned long *e = pt_capture_buf(trim_hint, &len);
 
 	/* From the probed function's entry: the kprobe's frames skipped. */
-	if (PT_HAVE_REGS_WALK)
-		return pt_capture_finish(trim_hint, pt_walk_regs(regs, e, len),
-					 gfp, PT_ALLOC, 0, 0);
+	if (PT_HAVE_REGS_WALK) {
+		int first;
+
+		len = pt_walk_regs(regs, e, &first);
+		return pt_capture_finish(trim_hint, len, first, gfp, PT_ALLOC,
+					 0, 0);
+	}
 	/* One slot for the caller, should the unwinder have skipped it. */
 	return pt_capture_finish(trim_hint,
-				 stack_trace_save(e, len - !!caller, 0),
+				 stack_trace_save(e, len - !!caller, 0), -1,
 				 gfp, PT_ALLOC, instruction_pointer(regs),
 				 caller);
 }

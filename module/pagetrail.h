@@ -234,11 +234,11 @@ extern unsigned int pt_count_threshold;
 bool pt_enter(void);
 void pt_leave(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
-unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e,
-			  unsigned int len);
+unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
-				       gfp_t gfp, enum pt_kind kind,
-				       unsigned long ip, unsigned long caller);
+				       int known_first, gfp_t gfp,
+				       enum pt_kind kind, unsigned long ip,
+				       unsigned long caller);
 int pt_capture_init(void);
 void pt_capture_exit(void);
 

@@ -70,7 +70,7 @@ static void notrace pt_vfree_entry(unsigned long ip, unsigned long parent_ip,
 		return;
 	/* Who called vfree(): the page's own free stack is of a worker. */
 	e = pt_capture_buf(&pt_hint_vfree, &len);
-	handle = pt_capture_finish(&pt_hint_vfree, stack_trace_save(e, len, 0),
+	handle = pt_capture_finish(&pt_hint_vfree, stack_trace_save(e, len, 0), -1,
 				   0, PT_FREE, 0, 0);
 	/* Tag-based KASAN hands out tagged pointers; lookups are untagged. */
 	addr = (unsigned long)kasan_reset_tag((void *)addr) & PAGE_MASK;

@@ -55,7 +55,7 @@ struct pt_task_cache {
 	u64 comm[TASK_COMM_LEN / sizeof(u64)];
 };
 static DEFINE_PER_CPU(struct pt_task_cache[PT_CONTEXTS], pt_task_cache);
-static_assert(TASK_COMM_LEN % sizeof(u64) == 0);
+static_assert(TASK_COMM_LEN == 2 * sizeof(u64));
 
 /* Read slot @s into @t if its generation is @gen. */
 static bool pt_task_read_slot(const struct pt_task_slot *s, u32 gen,
@@ -148,10 +148,13 @@ u32 pt_task_id(void)
 
 	if (!pt_tasks)
 		return 0;
-	memcpy(comm, cur->comm, sizeof(comm));
+	/*
+	 * Two loads and word compares: a KASAN kernel makes memcpy() a call
+	 * and memcmp() a byte loop with a shadow check per byte.
+	 */
+	__builtin_memcpy(comm, cur->comm, sizeof(comm));
 	if (c->task == cur && c->pid == cur->pid && c->tgid == cur->tgid &&
-	    c->id &&
-	    !memcmp(comm, c->comm, sizeof(comm))) {
+	    c->id && comm[0] == c->comm[0] && comm[1] == c->comm[1]) {
 		/* Still its slot: not recycled since. */
 		seq = atomic_read(&pt_tasks[c->id & (PT_TASK_SLOTS - 1)].seq);
 		if (!(seq & 1) &&
@@ -162,7 +165,8 @@ u32 pt_task_id(void)
 	c->task = cur;
 	c->pid = cur->pid;
 	c->tgid = cur->tgid;
-	memcpy(c->comm, comm, sizeof(comm));
+	c->comm[0] = comm[0];
+	c->comm[1] = comm[1];
 	c->id = pt_task_lookup(cur);
 	return c->id;
 }
