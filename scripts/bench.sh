@@ -4,9 +4,9 @@
 # production-like config: scripts/config/x86_64-prod.config), 6.12 arm64
 # with generic KASAN -- boots the kernel once per configuration and run:
 # baseline, pagetrail mode=both (the default: with history and stack
-# counts), mode=last, mode=full, page_owner=on, and on the first kernel
-# also mode=both without history and stack counts (bare) and without
-# history (nohist). Each boot runs tests/bench/pt_bench.ko (alloc+free
+# counts) and without history (nohist), mode=last, mode=full,
+# page_owner=on, and on the first kernel also mode=both without history
+# and stack counts (bare). Each boot runs tests/bench/pt_bench.ko (alloc+free
 # pairs per path) and then tests/tools/pt_workload (fork/exec, tmpfs page
 # cache, pipes), and prints one table per kernel (also written as JSON).
 #
@@ -22,7 +22,7 @@
 # interleaving, not parallelism, and with 2 a stop_machine() at boot
 # stalled for 20 guest seconds), PAGETRAIL_BENCH_KERNELS (default
 # "kasan prod arm64"), PAGETRAIL_BENCH_CONFIGS (for every kernel; default
-# "baseline both last full page_owner", plus "bare nohist" on the first),
+# "baseline nohist both full last page_owner", plus "bare" on the first),
 # PAGETRAIL_BENCH_ROUNDS (workload rounds, default 40),
 # PAGETRAIL_BENCH_PT_ARGS (extra pagetrail parameters, comma-separated,
 # e.g. depth=4), PAGETRAIL_BENCH_VERSION (default 6.12), PAGETRAIL_CACHE.
@@ -74,7 +74,7 @@ for label in $kernels; do
 	bash "$PT_TOP/scripts/mkinitramfs.sh" -A "$arch" "$work/initrd.cpio.gz" \
 		"$work/stage"
 
-	configs=${PAGETRAIL_BENCH_CONFIGS:-baseline both last full page_owner}
+	configs=${PAGETRAIL_BENCH_CONFIGS:-baseline nohist both full last page_owner}
 	[ -n "${PAGETRAIL_BENCH_CONFIGS:-}" ] || [ -z "$first" ] ||
 		configs="baseline bare nohist both full last page_owner"
 	first=
