@@ -43,15 +43,7 @@ static DEFINE_PER_CPU(unsigned long, pt_hist_head);
 
 static int pt_param_set_history(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-
-	if (kstrtouint(val, 0, &n) || n > PT_HISTORY_MAX) {
-		pr_warn("history: expected 0..%u entries, got '%.16s'\n",
-			PT_HISTORY_MAX, val);
-		return -EINVAL;
-	}
-	pt_history_param = n;
-	return 0;
+	return pt_param_set_range(val, kp, 0, PT_HISTORY_MAX);
 }
 
 static const struct kernel_param_ops pt_history_ops = {

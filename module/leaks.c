@@ -57,15 +57,7 @@ unsigned int pt_count_threshold;
 
 static int pt_param_set_stacks(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-
-	if (kstrtouint(val, 0, &n) || n > PT_STACKS_MAX) {
-		pr_warn("stacks: expected 0..%u, got '%.16s'\n", PT_STACKS_MAX,
-			val);
-		return -EINVAL;
-	}
-	pt_stacks_param = n;
-	return 0;
+	return pt_param_set_range(val, kp, 0, PT_STACKS_MAX);
 }
 
 static const struct kernel_param_ops pt_stacks_ops = {

@@ -76,15 +76,7 @@ static const struct kernel_param_ops pt_enabled_ops = {
 
 static int pt_param_set_depth(const char *val, const struct kernel_param *kp)
 {
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v < 1 || v > PT_MAX_DEPTH) {
-		pr_warn("depth: expected 1..%d, got '%.16s'\n", PT_MAX_DEPTH,
-			val);
-		return -EINVAL;
-	}
-	pt_depth = v;
-	return 0;
+	return pt_param_set_range(val, kp, 1, PT_MAX_DEPTH);
 }
 
 static const struct kernel_param_ops pt_depth_ops = {

@@ -25,6 +25,9 @@
 
 #include <linux/types.h>
 #include <linux/jump_label.h>
+#include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <asm/current.h>
@@ -42,6 +45,26 @@ enum pt_kind { PT_FREE = 0, PT_ALLOC = 1 };
 #define PT_MAX_DEPTH	64
 
 /* ---- parameters and switches (main.c) ---- */
+
+/*
+ * The .set of a load-time unsigned parameter in [@min, @max]: -EINVAL and
+ * a one-line reason in the kernel log otherwise. (param_set_uint_minmax()
+ * does the same, but is not on every GKI kernel's symbol list.)
+ */
+static inline int pt_param_set_range(const char *val,
+				     const struct kernel_param *kp,
+				     unsigned int min, unsigned int max)
+{
+	unsigned int v;
+
+	if (!val || kstrtouint(val, 0, &v) || v < min || v > max) {
+		pr_warn("%s: expected %u..%u, got '%.16s'\n", kp->name, min,
+			max, val ?: "");
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
 
 extern bool pt_print_on_report;
 extern bool pt_allow_partial;
