@@ -12,8 +12,10 @@
 #                     PREEMPT_RT + lockdep 6.12 kernel
 #   make symbols      the module's undefined symbols per kernel line
 #   make demo         annotated KASAN reports in a QEMU VM (6.12)
-#   make bench        cost per alloc/free pair and bytes per page: pagetrail
-#                     against page_owner (6.12 x86_64 VM, deterministic TCG)
+#   make bench        cost per alloc/free pair, of a whole-system workload and
+#                     bytes per page: pagetrail against page_owner on 6.12
+#                     x86_64 with and without KASAN and arm64 KASAN VMs
+#                     (deterministic TCG)
 #   make stress       long reliability run on a lockdep/kmemleak debug kernel
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODDIR := $(CURDIR)/module
