@@ -183,6 +183,7 @@ echo mark >$PT/growth
 echo leak >$RUN
 echo churn >$RUN
 cat $PT/growth >/tmp/growth.txt
+diag "$(awk 'BEGIN { RS = ""; ORS = "\n\n" } NR == 1 || /pt_cases_leak_grow/' /tmp/growth.txt | head -n 14)"
 g=$(awk 'BEGIN { RS = "" } /pt_cases_leak_grow/ { print; exit }' /tmp/growth.txt | head -n 1)
 case "$g" in
 "+48 pages, 48 allocated now, oldest allocated at "*) ok "who: growth names pt_cases_leak_grow: +48 pages, with its oldest page's age" ;;
