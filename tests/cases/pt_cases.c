@@ -444,8 +444,8 @@ static int pt_cases_in_task(const char *name, int (*fn)(void *arg),
 
 /*
  * history: one page allocated and freed by three owners in turn, each in
- * its own task (pt_hist_a, _b, _c) with its own functions, then read after
- * the last free. The tasks share a CPU, so the page freed by one is at the
+ * its own task (pt_hist_a, _b, _c) with its own functions; the last one
+ * reads it right after freeing it. The tasks share a CPU, so the page freed by one is at the
  * head of the per-cpu list the next one allocates from.
  */
 #define PT_CASES_HIST_TRIES	256
@@ -455,6 +455,7 @@ struct pt_cases_owner {
 	void (*free)(struct page *page);
 	unsigned long pfn;	/* ULONG_MAX: any page */
 	char *addr;		/* its address, taken while allocated */
+	bool use_after_free;	/* read it right after freeing it */
 };
 
 #define PT_CASES_OWNER(x)						\
@@ -495,6 +496,9 @@ static int pt_cases_own(void *arg)
 			/* Tag-based KASAN: the pointer keeps the page's tag. */
 			o->addr = page_address(page);
 			o->free(page);
+			/* At once: a later read could find it reused. */
+			if (o->use_after_free)
+				pt_cases_read(o->addr + 8);
 			ret = 0;
 			break;
 		}
@@ -524,6 +528,7 @@ static int pt_cases_history(void)
 		job[i].arg = &o[i];
 		ret = pt_cases_job_start(&job[i], name, cpu);
 	}
+	o[ARRAY_SIZE(o) - 1].use_after_free = true;
 	for (i = 0; i < ARRAY_SIZE(o) && !ret; i++) {
 		o[i].pfn = pfn;
 		ret = pt_cases_job_run(&job[i]);
@@ -538,7 +543,6 @@ static int pt_cases_history(void)
 		return ret;
 	pr_info("pt_cases: history pfn 0x%lx pids %d %d %d\n", pfn,
 		job[0].pid, job[1].pid, job[2].pid);
-	pt_cases_read(o[ARRAY_SIZE(o) - 1].addr + 8);
 	return 0;
 }
 
