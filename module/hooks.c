@@ -89,7 +89,6 @@ pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
 			.sp = (unsigned long)(frame + 2),
 			.bp = frame[0],
 		};
-
 		int first;
 
 		len = pt_walk_regs(&regs, e, &first);
