@@ -29,7 +29,7 @@ for t in /tests/guest/[0-9]*.sh; do
 		skip "$name" "its KASAN reports would turn lockdep off"
 		continue
 	fi
-	echo "# running $name"
+	echo "# running $name (uptime $(cut -d" " -f1 /proc/uptime)s)"
 	before=$(cat "$PT_TAP_COUNTER")
 	sh "$t"
 	rc=$?

@@ -4,14 +4,15 @@
 # lookup, top and dump are read concurrently; load/unload cycles of
 # pagetrail during the storm; the storm near OOM; then leaks and memory
 # returned. Splats are judged by the host. Sizes come from the kernel
-# command line: pt_stress_seconds (default 3), pt_stress_cycles (default 10).
+# command line: pt_stress_seconds (default 3), pt_stress_cycles (default 5;
+# make stress runs more).
 . /tests/guest/lib.sh
 
 PT=/sys/kernel/debug/pagetrail
 PARAMS=/sys/module/pagetrail/parameters
 KML=/sys/kernel/debug/kmemleak
 secs=$(cmdline_arg pt_stress_seconds 3)
-cycles=$(cmdline_arg pt_stress_cycles 10)
+cycles=$(cmdline_arg pt_stress_cycles 5)
 events=0
 
 stat_of() {
