@@ -1,7 +1,8 @@
 #!/bin/sh
 # Reliability: an allocation storm in every context (pt_stress.ko) while
 # enabled/print_on_report flip every few milliseconds and stats, hooks,
-# lookup, top and dump are read concurrently; load/unload cycles of
+# lookup (with the history), show_stacks, top_free, growth (and mark), top
+# and dump are read concurrently; load/unload cycles of
 # pagetrail during the storm; the storm near OOM; then leaks and memory
 # returned. Splats are judged by the host. Sizes come from the kernel
 # command line: pt_stress_seconds (default 3), pt_stress_cycles (default 5;
@@ -36,9 +37,14 @@ flipper() {
 		done 2>/dev/null
 	done
 }
+# reader [nowalk]: every file but dump; top (a walk, like dump) unless nowalk.
 reader() {
+	local files="$PT/stats $PT/hooks $PT/show_stacks $PT/top_free $PT/growth"
+	[ "${1:-}" = nowalk ] || files="$files $PT/top"
 	while [ ! -e /tmp/stress-stop ]; do
-		cat $PT/stats $PT/hooks $PT/top >/dev/null 2>&1
+		# shellcheck disable=SC2086
+		cat $files >/dev/null 2>&1
+		echo mark 2>/dev/null >$PT/growth
 		echo "pfn $pfn" 2>/dev/null >$PT/lookup && cat $PT/lookup >/dev/null 2>&1
 	done
 }
@@ -48,13 +54,17 @@ dumper() {
 		sleep 1
 	done
 }
-# bg_start [nodump]: a dump holds the module for seconds under TCG, which
-# would make most unload attempts wait; the cycles run without it.
+# bg_start [nodump]: a dump or top holds the module for seconds under TCG,
+# which would make most unload attempts wait; the cycles run without them.
 bg_start() {
 	rm -f /tmp/stress-stop
 	flipper &
-	reader &
-	[ "${1:-}" = nodump ] || dumper &
+	if [ "${1:-}" = nodump ]; then
+		reader nowalk &
+	else
+		reader &
+		dumper &
+	fi
 }
 bg_stop() {
 	touch /tmp/stress-stop
