@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/random.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
@@ -28,6 +29,8 @@
 
 struct pt_cpu_buf {
 	int busy[PT_CONTEXTS];
+	unsigned int depth[PT_CONTEXTS];	/* this event's, see pt_capture_buf() */
+	u32 rnd[PT_CONTEXTS];			/* xorshift32 state for sample= */
 	unsigned long entries[PT_CONTEXTS][PT_MAX_DEPTH + PT_TRIM_SLACK];
 	char sym[PT_CONTEXTS][KSYM_SYMBOL_LEN];
 };
@@ -155,13 +158,39 @@ void pt_leave(void)
 
 /* ==== Capture ==== */
 
+/*
+ * sample=N: one event in N, drawn per CPU and context, keeps depth frames;
+ * the others are cut after the API's caller (depth 0 below), for a
+ * fraction of the unwinding. A pseudo-random draw, not every Nth event:
+ * an allocation and its free would otherwise always fall on the same side.
+ */
+static unsigned int pt_event_depth(struct pt_cpu_buf *b, int ctx)
+{
+	unsigned int n = READ_ONCE(pt_sample);
+	u32 x;
+
+	if (likely(n <= 1))
+		return pt_depth;
+	x = b->rnd[ctx];
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	b->rnd[ctx] = x;
+	if (!(((u64)x * n) >> 32))
+		return pt_depth;
+	pt_count(PT_CTR_SAMPLED_OUT);
+	return 0;
+}
+
 /**
  * pt_capture_buf - where pt_capture() unwinds to
  * @trim_hint: the calling hook's hint: the most frames it had to trim
- * @len: set to the frames to unwind: depth plus the hint
+ * @len: set to the frames to unwind: this event's depth plus the hint
  *
- * Unwinding costs per frame; a deeper trim than expected costs one event a
- * few of its last frames and raises the hook's hint.
+ * Decides this event's depth (pt_depth, or 0: cut after the API's caller,
+ * see pt_event_depth()); the walk and pt_capture_finish() keep that many
+ * frames. Unwinding costs per frame; a deeper trim than expected costs one
+ * event a few of its last frames and raises the hook's hint.
  *
  * Context: Between pt_enter() and pt_leave().
  * Return: this CPU's and context's buffer.
@@ -169,21 +198,26 @@ void pt_leave(void)
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 {
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
+	int ctx = pt_context_level();
 
-	*len = min_t(unsigned int, pt_depth + READ_ONCE(*trim_hint),
+	b->depth[ctx] = pt_event_depth(b, ctx);
+	*len = min_t(unsigned int,
+		     (b->depth[ctx] ?: PT_CUT_UNWIND) + READ_ONCE(*trim_hint),
 		     PT_MAX_DEPTH + PT_TRIM_SLACK);
-	return b->entries[pt_context_level()];
+	return b->entries[ctx];
 }
 
-#if PT_HAVE_REGS_WALK
+#if PT_HAVE_REGS_WALK || PT_HAVE_FRAME_WALK
 /*
  * One frame of a walk: while the first caller frame is not found, classify
- * @e[@n]; once it is, the walk needs pt_depth frames from the frame
+ * @e[@n]; once it is, the walk needs @depth frames from the frame
  * pt_capture_finish() will keep (the last API frame before the caller, or
- * the caller), and *@stop says how many in all.
+ * the caller), or with @depth 0 none past the caller, and *@stop says how
+ * many in all.
  */
 static void pt_walk_note(const unsigned long *e, unsigned int n, int *api,
-			 unsigned int *stop, int *first, char *sym)
+			 unsigned int *stop, int *first, unsigned int depth,
+			 char *sym)
 {
 	enum pt_frame_class c;
 
@@ -195,7 +229,7 @@ static void pt_walk_note(const unsigned long *e, unsigned int n, int *api,
 	if (c != PT_FRAME_CALLER)
 		return;
 	*first = *api >= 0 ? *api : n;
-	*stop = min_t(unsigned int, *stop, *first + pt_depth);
+	*stop = min_t(unsigned int, *stop, depth ? *first + depth : n + 1);
 }
 #endif
 
@@ -219,7 +253,8 @@ static void pt_walk_note(const unsigned long *e, unsigned int n, int *api,
 unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first)
 {
 #if PT_HAVE_REGS_WALK
-	char *sym = this_cpu_ptr(pt_cpu_buf)->sym[pt_context_level()];
+	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
+	int ctx = pt_context_level();
 	unsigned int n = 0, stop = PT_MAX_DEPTH + PT_TRIM_SLACK;
 	struct unwind_state state;
 	unsigned long addr;
@@ -227,14 +262,94 @@ unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first)
 
 	*first = -1;
 	e[n] = regs->ip;
-	pt_walk_note(e, n++, &api, &stop, first, sym);
+	pt_walk_note(e, n++, &api, &stop, first, b->depth[ctx], b->sym[ctx]);
 	for (unwind_start(&state, current, regs, NULL);
 	     n < stop && !unwind_done(&state); unwind_next_frame(&state)) {
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
 		e[n] = addr;
-		pt_walk_note(e, n++, &api, &stop, first, sym);
+		pt_walk_note(e, n++, &api, &stop, first, b->depth[ctx],
+			     b->sym[ctx]);
+	}
+	return n;
+#else
+	*first = -1;
+	return 0;
+#endif
+}
+
+#if PT_HAVE_FRAME_WALK
+/*
+ * The exception's pt_regs whose metadata record is at @fp, or 0 if @fp is
+ * not one (the final record, an unknown type, or no metadata records).
+ */
+static unsigned long pt_meta_regs(unsigned long fp, unsigned long high)
+{
+	if (PT_FRAME_META_PT_REGS == -1UL || fp + 3 * sizeof(u64) > high ||
+	    READ_ONCE_NOCHECK(((u64 *)fp)[2]) != PT_FRAME_META_PT_REGS)
+		return 0;
+	return fp - PT_REGS_FRAME_OFFSET;
+}
+#endif
+
+/**
+ * pt_walk_frames - save the stack from a frame record, no more than kept
+ * @fp: the first frame record; its return address is the first frame
+ * @e: the entries, room for PT_MAX_DEPTH + PT_TRIM_SLACK
+ * @first: as for pt_walk_regs()
+ *
+ * The kernel's frame-record walk (see PT_HAVE_FRAME_WALK), from the
+ * caller's frame of a function that cannot start the kernel's, and with
+ * pt_walk_regs()'s exact stop. Every record read lies on the current task
+ * stack above the previous one; a record that does not ends the walk, as
+ * it ends the kernel's.
+ *
+ * Context: Any context, between pt_enter() and pt_leave(); @fp is a frame
+ * record of the current stack.
+ * Return: entries saved; 0 where the kernel's unwinder must do the walk:
+ * @fp is not on the task stack (an interrupt stack), a return address may
+ * be a trampoline's (pt_stack_rewritten()), or no frame walk on this arch.
+ */
+unsigned int pt_walk_frames(unsigned long fp, unsigned long *e, int *first)
+{
+#if PT_HAVE_FRAME_WALK
+	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
+	int ctx = pt_context_level();
+	unsigned long low = (unsigned long)task_stack_page(current);
+	unsigned long high = low + THREAD_SIZE;
+	unsigned int n = 0, stop = PT_MAX_DEPTH + PT_TRIM_SLACK;
+	unsigned long next, pc, end, regs;
+	int api = -1;
+
+	*first = -1;
+	if (fp < low || fp >= high || pt_stack_rewritten())
+		return 0;
+	/* @low: where the next record may start, above the last one read. */
+	while (n < stop) {
+		end = fp + 2 * sizeof(u64);
+		if ((fp & 7) || fp < low || end > high)
+			break;
+		next = READ_ONCE_NOCHECK(((u64 *)fp)[0]);
+		pc = READ_ONCE_NOCHECK(((u64 *)fp)[1]);
+		if (!next && !pc) {
+			/* An exception's registers: its pc, then its x29. */
+			regs = pt_meta_regs(fp, high);
+			if (!regs || regs < low ||
+			    regs + sizeof(struct pt_regs) > high)
+				break;
+			end = regs + sizeof(struct pt_regs);
+			pc = READ_ONCE_NOCHECK(((struct pt_regs *)regs)->pc);
+			next = READ_ONCE_NOCHECK(((struct pt_regs *)regs)->regs[29]);
+		}
+		pc = pt_strip_pac(pc);
+		if (!pc)
+			break;
+		e[n] = pc;
+		pt_walk_note(e, n++, &api, &stop, first, b->depth[ctx],
+			     b->sym[ctx]);
+		low = end;
+		fp = next;
 	}
 	return n;
 #else
@@ -259,6 +374,29 @@ static unsigned int pt_insert_caller(unsigned long *e, unsigned int n,
 		return n + 1;
 	}
 	return n;
+}
+
+/* Where a cut stack ends (see pt_event_depth()); never a return address. */
+const char pt_cut_mark;
+
+/*
+ * Keep @e[0..@n) up to its first caller frame and end it with PT_CUT_MARK,
+ * so that readers know the stack was cut. Room: the buffer holds
+ * PT_MAX_DEPTH + PT_TRIM_SLACK, and a cut stack is a few frames.
+ */
+static unsigned int pt_cut_after_caller(unsigned long *e, unsigned int n,
+					char *sym)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && i < PT_TRIM_SLACK; i++) {
+		if (pt_frame_class(e[i], sym) == PT_FRAME_CALLER) {
+			i++;
+			break;
+		}
+	}
+	e[i] = PT_CUT_MARK;
+	return i + 1;
 }
 
 /**
@@ -311,7 +449,10 @@ depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 	if (first > READ_ONCE(*trim_hint))
 		WRITE_ONCE(*trim_hint, first);
 trimmed:
-	n = min(n - first, pt_depth);
+	if (b->depth[ctx])
+		n = min(n - first, b->depth[ctx]);
+	else
+		n = pt_cut_after_caller(e + first, n - first, b->sym[ctx]);
 	return pt_depot_save(e + first, n, gfp, kind);
 }
 
@@ -323,8 +464,17 @@ trimmed:
  */
 int pt_capture_init(void)
 {
+	int cpu, ctx;
+
 	pt_cpu_buf = alloc_percpu(struct pt_cpu_buf);
-	return pt_cpu_buf ? 0 : -ENOMEM;
+	if (!pt_cpu_buf)
+		return -ENOMEM;
+	/* xorshift32 never leaves a non-zero state. */
+	for_each_possible_cpu(cpu)
+		for (ctx = 0; ctx < PT_CONTEXTS; ctx++)
+			per_cpu_ptr(pt_cpu_buf, cpu)->rnd[ctx] =
+				get_random_u32() | 1;
+	return 0;
 }
 
 /**

@@ -406,6 +406,63 @@ static inline unsigned long pt_kprobe_entry_caller(struct pt_regs *regs)
 #define PT_HAVE_REGS_WALK	0
 #endif
 
+/*
+ * arm64 unwinds frame records (AAPCS64: x29 points at {caller's x29,
+ * return address}), and exports no way to start elsewhere. pagetrail
+ * follows the chain itself from the tracepoint probe's own record, on the
+ * task stack only, as the kernel's unwinder does (arch/arm64/kernel/
+ * stacktrace.c): strip the return address's PAC, stop at the final record,
+ * and step over an exception's pt_regs where 6.13+ marks them with a
+ * metadata record ({0, 0} + type); before 6.13 their record holds the
+ * interrupted x29 and pc and needs nothing. Where the kernel would fix up
+ * a return address (a function-graph or kretprobe/rethook trampoline in
+ * place of it) the walk is not used: see pt_stack_rewritten().
+ */
+#ifdef CONFIG_ARM64
+#include <linux/llist.h>
+#include <linux/sched/task_stack.h>
+#include <asm/ptrace.h>
+#define PT_HAVE_FRAME_WALK	1
+
+#ifdef ptrauth_strip_kernel_insn_pac			/* 6.4+ */
+#define pt_strip_pac(pc)	ptrauth_strip_kernel_insn_pac(pc)
+#else
+#define pt_strip_pac(pc)	ptrauth_strip_insn_pac(pc)
+#endif
+
+#ifdef FRAME_META_TYPE_PT_REGS				/* 6.13+ */
+#define PT_FRAME_META_PT_REGS	FRAME_META_TYPE_PT_REGS
+#define PT_REGS_FRAME_OFFSET	offsetof(struct pt_regs, stackframe.record)
+#else
+#define PT_FRAME_META_PT_REGS	(-1UL)	/* no metadata records */
+#define PT_REGS_FRAME_OFFSET	offsetof(struct pt_regs, stackframe)
+#endif
+
+/*
+ * Whether a return address on the current stack may have been replaced
+ * by a trampoline: the function-graph tracer has a return stack for the
+ * task (kept once it ran), or a kretprobe or rethook is pending on it.
+ */
+static __always_inline bool pt_stack_rewritten(void)
+{
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	if (READ_ONCE(current->ret_stack))
+		return true;
+#endif
+#ifdef CONFIG_KRETPROBES
+	if (!llist_empty(&current->kretprobe_instances))
+		return true;
+#endif
+#ifdef CONFIG_RETHOOK
+	if (!llist_empty(&current->rethooks))
+		return true;
+#endif
+	return false;
+}
+#else
+#define PT_HAVE_FRAME_WALK	0
+#endif
+
 /* ---- timers, for the test modules ---- */
 
 /* hrtimer_setup() replaced hrtimer_init() + ->function in 6.13. */

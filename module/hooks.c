@@ -68,7 +68,8 @@ enum pt_walk_from {
  * Inlined, like pt_record(), into each handler: every frame between the
  * unwinder and the allocator costs an unwind step on every event. With
  * PT_WALK_CALLER (a tracepoint probe, called by the allocator itself) and
- * where the kernel can walk from registers, the walk starts at the
+ * where the kernel can walk from registers (x86_64) or pagetrail can
+ * follow frame records (arm64, on the task stack), the walk starts at the
  * handler's return address, in the frame the handler returns to: the
  * unwinder's own, stack_trace_save()'s and the handler's frames are never
  * unwound.
@@ -94,6 +95,19 @@ pt_capture(unsigned int *trim_hint, gfp_t gfp, enum pt_kind kind,
 		len = pt_walk_regs(&regs, e, &first);
 		return pt_capture_finish(trim_hint, len, first, gfp, kind, 0,
 					 0);
+	}
+#elif PT_HAVE_FRAME_WALK
+	if (from == PT_WALK_CALLER) {
+		/* The handler's frame record: its return address is first. */
+		unsigned long fp = (unsigned long)__builtin_frame_address(0);
+		unsigned int n;
+		int first;
+
+		n = pt_walk_frames(fp, e, &first);
+		if (n)
+			return pt_capture_finish(trim_hint, n, first, gfp,
+						 kind, 0, 0);
+		pt_count(PT_CTR_KERNEL_WALKS);
 	}
 #endif
 	return pt_capture_finish(trim_hint, stack_trace_save(e, len, 0), -1,

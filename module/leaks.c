@@ -180,8 +180,10 @@ static int pt_ss_show(struct seq_file *m, void *v)
 	unsigned int i, n;
 
 	n = stack_depot_fetch(READ_ONCE(c->handle), &entries);
-	for (i = 0; i < n; i++)
-		seq_printf(m, " %pS\n", (void *)entries[i]);
+	for (i = 0; i < n; i++) {
+		if (entries[i] != PT_CUT_MARK)	/* see pt_event_depth() */
+			seq_printf(m, " %pS\n", (void *)entries[i]);
+	}
 	seq_printf(m, "nr_base_pages: %d\n\n", pt_live(c));
 	return 0;
 }

@@ -25,6 +25,7 @@ static bool pt_enabled = true;
 bool pt_print_on_report = true;
 bool pt_allow_partial;
 unsigned int pt_depth = 16;
+unsigned int pt_sample = 1;
 
 DEFINE_STATIC_KEY_TRUE(pt_enabled_key);
 
@@ -84,12 +85,24 @@ static const struct kernel_param_ops pt_depth_ops = {
 	.get = param_get_uint,
 };
 
+static int pt_param_set_sample(const char *val, const struct kernel_param *kp)
+{
+	return pt_param_set_range(val, kp, 1, PT_SAMPLE_MAX);
+}
+
+static const struct kernel_param_ops pt_sample_ops = {
+	.set = pt_param_set_sample,
+	.get = param_get_uint,
+};
+
 module_param_cb(enabled, &pt_enabled_ops, &pt_enabled, 0644);
 MODULE_PARM_DESC(enabled, "Record allocations and frees (runtime, default 1)");
 module_param_cb(print_on_report, &pt_bool_ops, &pt_print_on_report, 0644);
 MODULE_PARM_DESC(print_on_report, "Print stacks in KASAN/KFENCE reports (runtime, default 1)");
 module_param_cb(depth, &pt_depth_ops, &pt_depth, 0444);
 MODULE_PARM_DESC(depth, "Stack frames kept, 1..64 (load time, default 16)");
+module_param_cb(sample, &pt_sample_ops, &pt_sample, 0644);
+MODULE_PARM_DESC(sample, "1 event in N keeps depth frames, the others the API and its caller, 1..65536 (runtime, default 1)");
 module_param_cb(allow_partial, &pt_bool_ops, &pt_allow_partial, 0444);
 MODULE_PARM_DESC(allow_partial, "Load even if the self-test finds an allocator path not covered");
 

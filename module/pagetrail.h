@@ -58,17 +58,29 @@ static inline int pt_param_set_range(const char *val,
 	unsigned int v;
 
 	if (!val || kstrtouint(val, 0, &v) || v < min || v > max) {
-		pr_warn("%s: expected %u..%u, got '%.16s'\n", kp->name, min,
-			max, val ?: "");
+		pr_warn_ratelimited("%s: expected %u..%u, got '%.16s'\n",
+				    kp->name, min, max, val ?: "");
 		return -EINVAL;
 	}
-	*(unsigned int *)kp->arg = v;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
 	return 0;
 }
 
 extern bool pt_print_on_report;
 extern bool pt_allow_partial;
 extern unsigned int pt_depth;
+extern unsigned int pt_sample;
+#define PT_SAMPLE_MAX	65536
+
+/*
+ * An event sample= leaves out keeps the API frames and the API's caller,
+ * and its stack ends with PT_CUT_MARK, which printing leaves out. Where
+ * the kernel unwinds a fixed number of frames, it unwinds PT_CUT_UNWIND
+ * past the hook's trim to find that caller.
+ */
+extern const char pt_cut_mark;
+#define PT_CUT_MARK	((unsigned long)&pt_cut_mark)
+#define PT_CUT_UNWIND	4
 
 /* enabled=1: patched in and out by the "enabled" parameter. */
 DECLARE_STATIC_KEY_TRUE(pt_enabled_key);
@@ -88,6 +100,8 @@ enum pt_counter {
 	PT_CTR_BULK_UNSURE,		/* bulk array page left unrecorded */
 	PT_CTR_TASK_BUSY,		/* task not interned: slot busy */
 	PT_CTR_STACKS_FULL,		/* pages not counted per stack */
+	PT_CTR_KERNEL_WALKS,		/* own walk refused: kernel's unwinder */
+	PT_CTR_SAMPLED_OUT,		/* sample=: cut after the API's caller */
 	PT_NR_COUNTERS
 };
 
@@ -258,6 +272,7 @@ bool pt_enter(void);
 void pt_leave(void);
 unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len);
 unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first);
+unsigned int pt_walk_frames(unsigned long fp, unsigned long *e, int *first);
 depot_stack_handle_t pt_capture_finish(unsigned int *trim_hint, unsigned int n,
 				       int known_first, gfp_t gfp,
 				       enum pt_kind kind, unsigned long ip,

@@ -57,8 +57,10 @@ void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
 		pt_out(m, " (no stack: stackdepot could not save it)\n");
 		return;
 	}
-	for (i = 0; i < n; i++)
-		pt_out(m, " %pS\n", (void *)entries[i]);
+	for (i = 0; i < n; i++) {
+		if (entries[i] != PT_CUT_MARK)
+			pt_out(m, " %pS\n", (void *)entries[i]);
+	}
 }
 
 /* ==== Who and when ==== */
@@ -81,6 +83,27 @@ static void pt_stamp_str(char *buf, size_t len, const struct pt_stamp *st)
 		buf[0] = '\0';
 }
 
+/* A stack sample= cut after the API's caller: it ends with PT_CUT_MARK. */
+static bool pt_cut_stack(depot_stack_handle_t handle)
+{
+	unsigned long *entries;
+	unsigned int n;
+
+	if (pt_depot_is_moved(handle) || pt_depot_is_failed(handle))
+		return false;
+	n = stack_depot_fetch(handle, &entries);
+	return n && entries[n - 1] == PT_CUT_MARK;
+}
+
+/* pt_print_stack(), and a line under a stack sample= cut short. */
+static void pt_print_stack_noted(struct seq_file *m,
+				 depot_stack_handle_t handle)
+{
+	pt_print_stack(m, handle);
+	if (pt_cut_stack(handle))
+		pt_out(m, " (sampled out: cut after the API's caller)\n");
+}
+
 static void pt_print_event(struct seq_file *m, const char *what,
 			   const struct pt_event *e)
 {
@@ -93,10 +116,11 @@ static void pt_print_event(struct seq_file *m, const char *what,
 		pt_out(m, PT_PFX "last %s%s, by:\n", what, who);
 	else
 		pt_out(m, PT_PFX "last %s by:\n", what);
-	if (pt_event_recorded(e))
-		pt_print_stack(m, e->handle);
-	else
+	if (!pt_event_recorded(e)) {
 		pt_out(m, " (not recorded)\n");
+		return;
+	}
+	pt_print_stack_noted(m, e->handle);
 }
 
 /**
@@ -167,7 +191,7 @@ static void pt_print_past(struct seq_file *m, unsigned long pfn,
 		}
 		seen[alloc] = true;
 		pt_out(m, PT_PFX "  %s%s%s, by:\n", what, order, who);
-		pt_print_stack(m, e->handle);
+		pt_print_stack_noted(m, e->handle);
 	}
 	if (h->allocs + h->frees > h->shown)
 		pt_out(m, PT_PFX "  older events not shown: %u\n",
@@ -255,7 +279,7 @@ static void pt_print_vfreed(unsigned long addr, unsigned long pfn,
 	struct pt_view v;
 
 	pr_err(PT_PFX "0x%lx was unmapped by vfree() from:\n", addr);
-	pt_print_stack(NULL, vfree_stack);
+	pt_print_stack_noted(NULL, vfree_stack);
 	if (pt_table_read(pfn, &v) && v.allocated)
 		pr_err(PT_PFX "pfn 0x%lx, which backed it, was allocated again since: the records below are of its new owner\n",
 		       pfn);

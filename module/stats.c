@@ -29,6 +29,8 @@ static const char *const pt_counter_names[] = {
 	[PT_CTR_BULK_UNSURE]		= "bulk_unsure_pages",
 	[PT_CTR_TASK_BUSY]		= "task_unknown",
 	[PT_CTR_STACKS_FULL]		= "stacks_full_pages",
+	[PT_CTR_KERNEL_WALKS]		= "kernel_unwinds",
+	[PT_CTR_SAMPLED_OUT]		= "short_stacks",
 };
 static_assert(ARRAY_SIZE(pt_counter_names) == PT_NR_COUNTERS);
 
@@ -59,6 +61,8 @@ int pt_stats_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "mode: %s\n", pt_table_mode());
 	seq_printf(m, "enabled: %d\n", static_key_enabled(&pt_enabled_key));
+	/* The accuracy trade-off: short_stacks below counts what it cut. */
+	seq_printf(m, "sample: %u\n", READ_ONCE(pt_sample));
 	seq_printf(m, "pages_covered: %lu\n", pages);
 	seq_printf(m, "table_bytes: %lu\n", bytes);
 	seq_printf(m, "directory_bytes: %lu\n", pt_table_dir_bytes());
