@@ -53,7 +53,7 @@ check:
 	bash scripts/check.sh
 
 CHECK_ALL_TARGETS = 5.15:x86_64 6.1:x86_64 6.6:x86_64 6.12:x86_64 6.18:x86_64 \
-	5.15:arm64 6.1:arm64 6.6:arm64 6.12:arm64 6.18:arm64 \
+	5.15:arm64 6.1:arm64 6.6:arm64 6.12:arm64 6.12:arm64:pac 6.18:arm64 \
 	6.6:arm64:sw-tags 6.12:arm64:sw-tags 6.18:arm64:sw-tags 6.12:x86_64:rt
 check-all:
 	PAGETRAIL_TARGETS="$(CHECK_ALL_TARGETS)" bash scripts/check.sh

@@ -29,7 +29,7 @@ if [ -n "${PAGETRAIL_TARGETS:-}" ]; then
 elif [ -n "${PAGETRAIL_VERSIONS:-}" ]; then
 	targets=$(for v in $PAGETRAIL_VERSIONS; do printf '%s:x86_64 ' "$v"; done)
 else
-	targets="6.1:x86_64 6.12:x86_64 6.18:x86_64 6.6:arm64 6.12:arm64"
+	targets="6.1:x86_64 6.12:x86_64 6.18:x86_64 6.6:arm64 6.12:arm64:pac"
 fi
 extras=()
 logs=()

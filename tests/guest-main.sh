@@ -14,16 +14,24 @@ export PT_TAP_COUNTER=/tmp/pagetrail-tap-count
 echo on >/proc/sys/kernel/printk_devkmsg 2>/dev/null
 echo 0 >"$PT_TAP_COUNTER"
 echo "TAP version 13"
-# pt_only=NN on the kernel command line (PAGETRAIL_GUEST_ARGS): only the
-# scripts whose names start with NN, and 10-bed; for working on one test.
+# pt_only=NN[,NN...] on the kernel command line (PAGETRAIL_GUEST_ARGS):
+# only the scripts whose names start with one of them, and 10-bed; for
+# working on one test.
 only=$(cmdline_arg pt_only "")
+# wanted NAME: the script NAME runs in this boot.
+wanted() {
+	local p
+	case "$1" in 10-*) return 0 ;; esac
+	[ -n "$only" ] || return 0
+	for p in $(echo "$only" | tr , ' '); do
+		case "$1" in "$p"*) return 0 ;; esac
+	done
+	return 1
+}
 for t in /tests/guest/[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
-	case "$name" in
-	10-*|"$only"*) ;;
-	*) continue ;;
-	esac
+	wanted "$name" || continue
 	if [ -e /proc/lockdep_stats ] &&
 	   grep -q '^# pagetrail-guest: triggers-kasan-reports' "$t"; then
 		skip "$name" "its KASAN reports would turn lockdep off"

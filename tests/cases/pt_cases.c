@@ -286,6 +286,34 @@ static int pt_cases_quiet_alloc(void)
 	return pt_cases_quiet ? 0 : -ENOMEM;
 }
 
+/*
+ * a page allocated anew each run, two calls deep: for the return-address
+ * trampolines (function graph, kretprobes) a tracer puts on these frames
+ */
+static struct page *pt_cases_nested;
+
+static noinline struct page *pt_cases_alloc_nested(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	return pt_cases_no_tail_call(page);
+}
+
+static noinline struct page *pt_cases_nested_outer(void)
+{
+	struct page *page = pt_cases_alloc_nested();
+
+	return pt_cases_no_tail_call(page);
+}
+
+static int pt_cases_nested_alloc(void)
+{
+	if (pt_cases_nested)
+		__free_pages(pt_cases_nested, 0);
+	pt_cases_nested = pt_cases_nested_outer();
+	return pt_cases_nested ? 0 : -ENOMEM;
+}
+
 /* many pages from one stack, kept: for dump, top and page_owner_sort */
 #define PT_CASES_MANY 128
 static struct page *pt_cases_many[PT_CASES_MANY];
@@ -710,6 +738,7 @@ static const struct {
 	{ "bulk_uaf", pt_cases_bulk_uaf },
 	{ "keep", pt_cases_keep },
 	{ "quiet", pt_cases_quiet_alloc },
+	{ "nested", pt_cases_nested_alloc },
 	{ "many", pt_cases_many_alloc },
 	{ "wild", pt_cases_wild },
 	{ "guard", pt_cases_guard },
@@ -755,6 +784,8 @@ static int pt_cases_pages_show(struct seq_file *m, void *v)
 			   (unsigned long)page_address(pt_cases_kept));
 	if (pt_cases_quiet)
 		seq_printf(m, "quiet pfn 0x%lx\n", page_to_pfn(pt_cases_quiet));
+	if (pt_cases_nested)
+		seq_printf(m, "nested pfn 0x%lx\n", page_to_pfn(pt_cases_nested));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pt_cases_pages);
@@ -777,6 +808,8 @@ static void __exit pt_cases_exit(void)
 		__free_pages(pt_cases_kept, 1);
 	if (pt_cases_quiet)
 		__free_pages(pt_cases_quiet, 0);
+	if (pt_cases_nested)
+		__free_pages(pt_cases_nested, 0);
 	for (i = 0; i < PT_CASES_MANY; i++) {
 		if (pt_cases_many[i])
 			__free_pages(pt_cases_many[i], 0);

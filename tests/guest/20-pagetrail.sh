@@ -201,6 +201,53 @@ bad "pfn 0x$(printf '%x' 1099511627775)" "out of range"
 bad "virt 0x10" "out of range"
 bad "$(head -c 200 /dev/zero | tr '\0' x)" "Invalid argument"
 
+# sample=N: one event in N keeps its whole stack, the others the API and
+# its caller, flagged as such in lookup and reports.
+# nested_frames: allocate the nested page anew; the functions of its
+# allocation block in lookup, one per line, and the block's note if any.
+nested_frames() {
+	echo nested >$RUN
+	write $PT/lookup "pfn $(sed -n 's/^nested pfn \(0x[0-9a-f]*\)$/\1/p' $pages)" >/dev/null
+	awk '/last allocated by:$/ { on = 1; next }
+	     on && /^ \(sampled out/ { print "NOTE"; next }
+	     on && /^ / { sub(/^ +/, ""); sub(/[+.].*/, ""); print; next }
+	     on { exit }' $PT/lookup
+}
+short0=$(sed -n 's/^short_stacks: //p' $PT/stats)
+check "sample=65536 is taken at runtime" [ -z "$(write $PARAMS/sample 65536)" ]
+f=$(nested_frames)
+# One chance in 65536 that this event kept its stack: draw again.
+echo "$f" | grep -qx pt_cases_nested_outer && f=$(nested_frames)
+# The API frames (one or two, by kernel), pt_cases_alloc_nested, the note.
+if echo "$(echo "$f" | head -n 1)+" | grep -qE "$API" &&
+   [ "$(echo "$f" | tail -n 2 | tr '\n' ' ')" = "pt_cases_alloc_nested NOTE " ] &&
+   [ "$(echo "$f" | wc -l)" -le 4 ]; then
+	ok "sample=65536: the stack stops at the caller, pt_cases_alloc_nested, and says so"
+else
+	not_ok "sample=65536: the stack stops at the caller, pt_cases_alloc_nested, and says so" \
+		"$(echo "$f" | tr '\n' ' ')"
+fi
+grep -q '^sample: 65536$' $PT/stats && ok "sample=65536: stats says sample: 65536" ||
+	not_ok "sample=65536: stats says sample: 65536" "$(grep ^sample $PT/stats)"
+short1=$(sed -n 's/^short_stacks: //p' $PT/stats)
+check "sample=65536: stats counts short stacks ($short0 -> $short1)" [ "$short1" -gt "$short0" ]
+echo 1 >$PARAMS/sample
+f=$(nested_frames)
+if echo "$f" | grep -A1 -x pt_cases_alloc_nested | tail -n 1 | grep -qx pt_cases_nested_outer &&
+   ! echo "$f" | grep -qx NOTE; then
+	ok "sample=1: the whole stack again, pt_cases_nested_outer and beyond"
+else
+	not_ok "sample=1: the whole stack again, pt_cases_nested_outer and beyond" "$(echo "$f" | tr '\n' ' ')"
+fi
+for v in 0 65537 abc; do
+	if write $PARAMS/sample "$v" | grep -q "Invalid argument" &&
+	   [ "$(cat $PARAMS/sample)" = 1 ]; then
+		ok "sample refuses '$v'"
+	else
+		not_ok "sample refuses '$v'" "sample is $(cat $PARAMS/sample)"
+	fi
+done
+
 # enabled=0 stops recording; the quiet page must not carry its stack
 echo 0 >$PARAMS/enabled
 echo quiet >$RUN
