@@ -23,8 +23,9 @@ LABELS = {"baseline": "baseline (no tracking)",
           "both": "pagetrail mode=both (default)",
           "full": "pagetrail mode=full",
           "last": "pagetrail mode=last",
+          "sample16": "pagetrail sample=16",
           "page_owner": "page_owner=on"}
-PT_CONFIGS = ("bare", "nohist", "both", "full", "last")
+PT_CONFIGS = ("bare", "nohist", "both", "full", "last", "sample16")
 # (what, over what): the added cost of one feature, as a ratio.
 STEPS = (("stack counts", "nohist", "bare"), ("history", "both", "nohist"),
          ("full over both", "full", "both"))

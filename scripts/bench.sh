@@ -4,11 +4,12 @@
 # production-like config: scripts/config/x86_64-prod.config), 6.12 arm64
 # with generic KASAN -- boots the kernel once per configuration and run:
 # baseline, pagetrail mode=both (the default: with history and stack
-# counts) and without history (nohist), mode=last, mode=full,
-# page_owner=on, and on the first kernel also mode=both without history
-# and stack counts (bare). Each boot runs tests/bench/pt_bench.ko (alloc+free
-# pairs per path) and then tests/tools/pt_workload (fork/exec, tmpfs page
-# cache, pipes), and prints one table per kernel (also written as JSON).
+# counts) and without history (nohist), mode=last, mode=full, sample=16
+# (sample16: one event in 16 keeps its whole stack), page_owner=on, and on
+# the first kernel also mode=both without history and stack counts (bare).
+# Each boot runs tests/bench/pt_bench.ko (alloc+free pairs per path) and
+# then tests/tools/pt_workload (fork/exec, tmpfs page cache, pipes), and
+# prints one table per kernel (also written as JSON).
 #
 # Guests run under QEMU TCG with -icount shift=0,sleep=off: the vCPUs take
 # turns on one host thread and guest time advances 1 ns per executed
@@ -22,7 +23,8 @@
 # interleaving, not parallelism, and with 2 a stop_machine() at boot
 # stalled for 20 guest seconds), PAGETRAIL_BENCH_KERNELS (default
 # "kasan prod arm64"), PAGETRAIL_BENCH_CONFIGS (for every kernel; default
-# "baseline nohist both full last page_owner", plus "bare" on the first),
+# "baseline nohist both full last sample16 page_owner", plus "bare" on the
+# first),
 # PAGETRAIL_BENCH_ROUNDS (workload rounds, default 40),
 # PAGETRAIL_BENCH_PT_ARGS (extra pagetrail parameters, comma-separated,
 # e.g. depth=4), PAGETRAIL_BENCH_VERSION (default 6.12), PAGETRAIL_CACHE.
@@ -74,9 +76,9 @@ for label in $kernels; do
 	bash "$PT_TOP/scripts/mkinitramfs.sh" -A "$arch" "$work/initrd.cpio.gz" \
 		"$work/stage"
 
-	configs=${PAGETRAIL_BENCH_CONFIGS:-baseline nohist both full last page_owner}
+	configs=${PAGETRAIL_BENCH_CONFIGS:-baseline nohist both full last sample16 page_owner}
 	[ -n "${PAGETRAIL_BENCH_CONFIGS:-}" ] || [ -z "$first" ] ||
-		configs="baseline bare nohist both full last page_owner"
+		configs="baseline bare nohist both full last sample16 page_owner"
 	first=
 	# Runs interleave the configurations, so any drift hits all of them alike.
 	for run in $(seq 1 "$runs"); do

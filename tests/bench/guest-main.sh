@@ -1,8 +1,8 @@
 #!/bin/sh
 # Guest side of "make bench": one configuration per boot, named on the
 # kernel command line: pt_bench_config=baseline|bare|nohist|both|full|last|
-# page_owner (bare: mode=both history=0 stacks=0; nohist: mode=both
-# history=0), pt_bench_pairs=N, pt_bench_rounds=N (tests/tools/pt_workload),
+# sample16|page_owner (bare: mode=both history=0 stacks=0; nohist: mode=both
+# history=0; sample16: mode=both sample=16), pt_bench_pairs=N, pt_bench_rounds=N (tests/tools/pt_workload),
 # pt_bench_kernel=LABEL:RELEASE:ARCH (echoed for the report). Prints
 # "PTBENCH <key> <value...>" lines for scripts/bench.sh, then
 # PAGETRAIL-GUEST-DONE.
@@ -26,9 +26,10 @@ case "$cfg" in
 both | last | full) mode="mode=$cfg" ;;
 nohist) mode="mode=both history=0" ;;
 bare) mode="mode=both history=0 stacks=0" ;;
+sample16) mode="mode=both sample=16" ;;
 esac
 case "$cfg" in
-both | last | full | nohist | bare)
+both | last | full | nohist | bare | sample16)
 	# shellcheck disable=SC2086
 	if ! insmod /tests/pagetrail.ko $mode $ptargs; then
 		echo "PTBENCH error insmod pagetrail failed"
