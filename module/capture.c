@@ -80,8 +80,11 @@ enum pt_frame_class pt_frame_name_class(const char *name)
 {
 	size_t len = pt_base_len(name);
 
-	/* Unnamed text (e.g. an ftrace trampoline page) is hook glue. */
-	if (!len || name[0] == '0' ||
+	/*
+	 * Unnamed text (e.g. an ftrace trampoline page) is hook glue, and so
+	 * is a BPF trampoline on an allocator function: neither is the caller.
+	 */
+	if (!len || name[0] == '0' || !strncmp(name, "bpf_trampoline_", 15) ||
 	    pt_name_in(name, len, pt_internal_funcs,
 		       ARRAY_SIZE(pt_internal_funcs)))
 		return PT_FRAME_INTERNAL;
@@ -209,6 +212,15 @@ unsigned long *pt_capture_buf(unsigned int *trim_hint, unsigned int *len)
 
 #if PT_HAVE_REGS_WALK || PT_HAVE_FRAME_WALK
 /*
+ * The most frames a walk unwinds: a cut event (depth 0) ends at its caller,
+ * which pt_capture_finish() looks for in the first PT_TRIM_SLACK frames.
+ */
+static unsigned int pt_walk_limit(unsigned int depth)
+{
+	return depth ? PT_MAX_DEPTH + PT_TRIM_SLACK : PT_TRIM_SLACK + 1;
+}
+
+/*
  * One frame of a walk: while the first caller frame is not found, classify
  * @e[@n]; once it is, the walk needs @depth frames from the frame
  * pt_capture_finish() will keep (the last API frame before the caller, or
@@ -255,7 +267,7 @@ unsigned int pt_walk_regs(struct pt_regs *regs, unsigned long *e, int *first)
 #if PT_HAVE_REGS_WALK
 	struct pt_cpu_buf *b = this_cpu_ptr(pt_cpu_buf);
 	int ctx = pt_context_level();
-	unsigned int n = 0, stop = PT_MAX_DEPTH + PT_TRIM_SLACK;
+	unsigned int n = 0, stop = pt_walk_limit(b->depth[ctx]);
 	struct unwind_state state;
 	unsigned long addr;
 	int api = -1;
@@ -318,7 +330,7 @@ unsigned int pt_walk_frames(unsigned long fp, unsigned long *e, int *first)
 	int ctx = pt_context_level();
 	unsigned long low = (unsigned long)task_stack_page(current);
 	unsigned long high = low + THREAD_SIZE;
-	unsigned int n = 0, stop = PT_MAX_DEPTH + PT_TRIM_SLACK;
+	unsigned int n = 0, stop = pt_walk_limit(b->depth[ctx]);
 	unsigned long next, pc, end, regs;
 	int api = -1;
 
@@ -327,9 +339,11 @@ unsigned int pt_walk_frames(unsigned long fp, unsigned long *e, int *first)
 		return 0;
 	/* @low: where the next record may start, above the last one read. */
 	while (n < stop) {
-		end = fp + 2 * sizeof(u64);
-		if ((fp & 7) || fp < low || end > high)
+		/* high - fp: a record near the top of memory must not wrap. */
+		if ((fp & 7) || fp < low || fp >= high ||
+		    high - fp < 2 * sizeof(u64))
 			break;
+		end = fp + 2 * sizeof(u64);
 		next = READ_ONCE_NOCHECK(((u64 *)fp)[0]);
 		pc = READ_ONCE_NOCHECK(((u64 *)fp)[1]);
 		if (!next && !pc) {
@@ -381,8 +395,11 @@ const char pt_cut_mark;
 
 /*
  * Keep @e[0..@n) up to its first caller frame and end it with PT_CUT_MARK,
- * so that readers know the stack was cut. Room: the buffer holds
- * PT_MAX_DEPTH + PT_TRIM_SLACK, and a cut stack is a few frames.
+ * so that readers know the stack was cut. Without a caller among them (the
+ * unwind was too short; pt_capture_finish() has raised the hook's hint)
+ * the frames are kept as they are, unmarked: the note would claim a caller
+ * that is not there. Room: the buffer holds PT_MAX_DEPTH + PT_TRIM_SLACK,
+ * and a cut stack is a few frames.
  */
 static unsigned int pt_cut_after_caller(unsigned long *e, unsigned int n,
 					char *sym)
@@ -391,12 +408,11 @@ static unsigned int pt_cut_after_caller(unsigned long *e, unsigned int n,
 
 	for (i = 0; i < n && i < PT_TRIM_SLACK; i++) {
 		if (pt_frame_class(e[i], sym) == PT_FRAME_CALLER) {
-			i++;
-			break;
+			e[i + 1] = PT_CUT_MARK;
+			return i + 2;
 		}
 	}
-	e[i] = PT_CUT_MARK;
-	return i + 1;
+	return i;
 }
 
 /**

@@ -372,6 +372,7 @@ static __always_inline bool pt_recording(void)
 int pt_report_init(void);
 void pt_report_exit(void);
 void pt_print_pfn(struct seq_file *m, unsigned long pfn);
+bool pt_print_frames(struct seq_file *m, depot_stack_handle_t handle);
 void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle);
 #define PT_TIME_LEN	32
 char *pt_time_str(char *buf, size_t len, u64 ts);

@@ -36,31 +36,51 @@
 	} while (0)
 
 /**
- * pt_print_stack - print a recorded stack, one %pS frame per line
+ * pt_print_frames - print a recorded stack, one %pS frame per line
  * @m: the seq_file, or NULL for the kernel log
  * @handle: the stack, as a record holds it
  *
+ * The frames only, as page_owner prints them (dump): a cut stack's marker
+ * (see pt_event_depth()) is not a frame and is left out.
+ *
  * Context: Any context: neither allocates nor sleeps.
+ * Return: true if the stack was cut after the API's caller (sample=).
  */
-void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
+bool pt_print_frames(struct seq_file *m, depot_stack_handle_t handle)
 {
 	unsigned long *entries;
 	unsigned int i, n;
 
 	if (pt_depot_is_moved(handle)) {
 		pt_out(m, " (owner unknown: migration moved a page here that pagetrail cannot follow)\n");
-		return;
+		return false;
 	}
 	n = pt_depot_is_failed(handle) ? 0 :
 	    stack_depot_fetch(handle, &entries);
 	if (!n) {
 		pt_out(m, " (no stack: stackdepot could not save it)\n");
-		return;
+		return false;
 	}
 	for (i = 0; i < n; i++) {
 		if (entries[i] != PT_CUT_MARK)
 			pt_out(m, " %pS\n", (void *)entries[i]);
 	}
+	return entries[n - 1] == PT_CUT_MARK;
+}
+
+/**
+ * pt_print_stack - print a recorded stack for a reader
+ * @m: the seq_file, or NULL for the kernel log
+ * @handle: the stack, as a record holds it
+ *
+ * pt_print_frames(), and under a stack sample= cut, a line that says so.
+ *
+ * Context: Any context: neither allocates nor sleeps.
+ */
+void pt_print_stack(struct seq_file *m, depot_stack_handle_t handle)
+{
+	if (pt_print_frames(m, handle))
+		pt_out(m, " (sampled out: cut after the API's caller)\n");
 }
 
 /* ==== Who and when ==== */
@@ -83,27 +103,6 @@ static void pt_stamp_str(char *buf, size_t len, const struct pt_stamp *st)
 		buf[0] = '\0';
 }
 
-/* A stack sample= cut after the API's caller: it ends with PT_CUT_MARK. */
-static bool pt_cut_stack(depot_stack_handle_t handle)
-{
-	unsigned long *entries;
-	unsigned int n;
-
-	if (pt_depot_is_moved(handle) || pt_depot_is_failed(handle))
-		return false;
-	n = stack_depot_fetch(handle, &entries);
-	return n && entries[n - 1] == PT_CUT_MARK;
-}
-
-/* pt_print_stack(), and a line under a stack sample= cut short. */
-static void pt_print_stack_noted(struct seq_file *m,
-				 depot_stack_handle_t handle)
-{
-	pt_print_stack(m, handle);
-	if (pt_cut_stack(handle))
-		pt_out(m, " (sampled out: cut after the API's caller)\n");
-}
-
 static void pt_print_event(struct seq_file *m, const char *what,
 			   const struct pt_event *e)
 {
@@ -116,11 +115,10 @@ static void pt_print_event(struct seq_file *m, const char *what,
 		pt_out(m, PT_PFX "last %s%s, by:\n", what, who);
 	else
 		pt_out(m, PT_PFX "last %s by:\n", what);
-	if (!pt_event_recorded(e)) {
+	if (pt_event_recorded(e))
+		pt_print_stack(m, e->handle);
+	else
 		pt_out(m, " (not recorded)\n");
-		return;
-	}
-	pt_print_stack_noted(m, e->handle);
 }
 
 /**
@@ -191,7 +189,7 @@ static void pt_print_past(struct seq_file *m, unsigned long pfn,
 		}
 		seen[alloc] = true;
 		pt_out(m, PT_PFX "  %s%s%s, by:\n", what, order, who);
-		pt_print_stack_noted(m, e->handle);
+		pt_print_stack(m, e->handle);
 	}
 	if (h->allocs + h->frees > h->shown)
 		pt_out(m, PT_PFX "  older events not shown: %u\n",
@@ -279,7 +277,7 @@ static void pt_print_vfreed(unsigned long addr, unsigned long pfn,
 	struct pt_view v;
 
 	pr_err(PT_PFX "0x%lx was unmapped by vfree() from:\n", addr);
-	pt_print_stack_noted(NULL, vfree_stack);
+	pt_print_stack(NULL, vfree_stack);
 	if (pt_table_read(pfn, &v) && v.allocated)
 		pr_err(PT_PFX "pfn 0x%lx, which backed it, was allocated again since: the records below are of its new owner\n",
 		       pfn);

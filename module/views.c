@@ -126,7 +126,7 @@ static int pt_dump_show(struct seq_file *m, void *v)
 		seq_printf(m, "Flags %pGp\n", &pfn_to_page(pfn)->flags);
 	else
 		seq_puts(m, "Flags (offline)\n");
-	pt_print_stack(m, e.handle);
+	pt_print_frames(m, e.handle);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -153,6 +153,12 @@ static void pt_kunit_frame_class(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)pt_frame_name_class(""), PT_FRAME_INTERNAL);
 	KUNIT_EXPECT_EQ(test, (int)pt_frame_name_class("0xffffffffc0201000"),
 			PT_FRAME_INTERNAL);
+	/* So is a BPF trampoline (fexit on an allocator function). */
+	KUNIT_EXPECT_EQ(test,
+			(int)pt_frame_name_class("bpf_trampoline_6442522539"),
+			PT_FRAME_INTERNAL);
+	KUNIT_EXPECT_EQ(test, (int)pt_frame_name_class("bpf_trampoline"),
+			PT_FRAME_CALLER);
 }
 
 #define PT_KUNIT_TOP_SLOTS	8
