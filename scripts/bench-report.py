@@ -131,14 +131,14 @@ def print_kernel(label, info, k, steps, a):
     print("== %s: Linux %s %s, %s, %d vCPU, 1 GiB ==" %
           (label, info.get("release", "?"), info.get("arch", "?"),
            "generic KASAN" if label != "prod" else "no KASAN", a.smp))
-    hdr = "%-36s" % "configuration" + "".join("%-22s" % p for p in PATHS + ["workload"]) + "bytes/page"
+    hdr = "%-44s" % "configuration" + "".join("%-22s" % p for p in PATHS + ["workload"]) + "bytes/page"
     print(hdr)
     print("-" * len(hdr))
     for cfg in ("baseline",) + PT_CONFIGS + ("page_owner",):
         c = k.get(cfg)
         if not c:
             continue
-        row = "%-36s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
+        row = "%-44s" % ("%s (%d runs)" % (LABELS.get(cfg, cfg), c["runs"]))
         for p in PATHS:
             row += "%-22s" % ("%d [%d..%d]" % (c[p]["median"], c[p]["min"], c[p]["max"]))
         row += "%-22s" % ("%.1f ms" % (c["workload"]["median"] / 1e6))
@@ -147,22 +147,22 @@ def print_kernel(label, info, k, steps, a):
     if "baseline" not in k:
         return
     print()
-    print("%-36s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS) + "system slowdown")
+    print("%-44s" % "added ns over baseline" + "".join("%-22s" % p for p in PATHS) + "system slowdown")
     for cfg in PT_CONFIGS + ("page_owner",):
         c = k.get(cfg)
         if c and "added" in c:
-            print("%-36s" % LABELS[cfg] + "".join("%-22d" % c["added"][p] for p in PATHS) +
+            print("%-44s" % LABELS[cfg] + "".join("%-22d" % c["added"][p] for p in PATHS) +
                   "%+.2f%%" % c["workload_slowdown_pct"])
     for cfg in PT_CONFIGS:
         c = k.get(cfg)
         if c and "ratio_to_page_owner" in c:
             r = c["ratio_to_page_owner"]
-            print("%-36s" % ("%s / page_owner" % LABELS[cfg]) +
+            print("%-44s" % ("%s / page_owner" % LABELS[cfg]) +
                   "".join("%-22s" % ratio(r[p]) for p in PATHS + ["workload"]))
     for what, cfg, over in STEPS:
         r = steps.get(what)
         if r:
-            print("%-36s" % ("%s: %s / %s" % (what, cfg, over)) +
+            print("%-44s" % ("%s: %s / %s" % (what, cfg, over)) +
                   "".join("%-22s" % ("%.3fx" % r[p] if r[p] is not None else "n/a")
                           for p in PATHS))
     growth = {cfg: c["stackdepot_growth_bytes"] for cfg, c in k.items()
