@@ -24,6 +24,7 @@ else
 fi
 echo 1 >$PARAMS/enabled
 echo 1 >$PARAMS/print_on_report
+echo 1 >$PARAMS/sample
 rmmod pt_cases
 rmmod pagetrail
 
@@ -32,7 +33,8 @@ refused=0 tried=0
 for p in mode= mode=both2 mode=BOTH\ x mode=-1 depth= depth=0 depth=65 \
 	depth=-1 depth=1x depth=0x depth=99999999999999999999 depth=16.5 \
 	allow_partial=2 allow_partial=yes\ please enabled=10 enabled=-1 \
-	print_on_report=nope print_on_report= enabled; do
+	print_on_report=nope print_on_report= enabled sample=0 sample=65537 \
+	sample=x; do
 	tried=$((tried + 1))
 	if insmod "$PT_KO/pagetrail.ko" "$p" 2>/dev/null; then
 		diag "accepted load-time '$p'"

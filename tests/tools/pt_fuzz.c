@@ -61,6 +61,14 @@ static const struct input top_bad[] = {
 	IN("99999999999"), IN("0x"), IN("+"), IN("1.5"),
 	IN("18446744073709551616"), IN("5\0005"), IN("\x80\x81"), { NULL }
 };
+static const struct input sample_good[] = {
+	IN("1"), IN("16\n"), IN("0x10"), IN("65536"), { NULL }
+};
+static const struct input sample_bad[] = {
+	IN(""), IN("\n"), IN("0"), IN("65537"), IN("-1"), IN("abc"), IN("1 2"),
+	IN("0x"), IN("1.5"), IN("4294967297"), IN("\x80"),
+	{ NULL }
+};
 /* "%lx" is replaced by the known-good pfn. */
 static const struct input lookup_good[] = {
 	IN("pfn 0x%lx"), IN("pfn 0x%lx\n"), IN("  pfn   0x%lx\t"),
@@ -81,6 +89,7 @@ static struct target targets[] = {
 	{ "top_count", DBG "top_count", top_good, top_bad },
 	{ "enabled", PARAM "enabled", bool_good, bool_bad },
 	{ "print_on_report", PARAM "print_on_report", bool_good, bool_bad },
+	{ "sample", PARAM "sample", sample_good, sample_bad },
 };
 #define NR_TARGETS	((int)ARRAY_SIZE(targets))
 
