@@ -203,21 +203,11 @@ bad "$(head -c 200 /dev/zero | tr '\0' x)" "Invalid argument"
 
 # sample=N: one event in N keeps its whole stack, the others the API and
 # its caller, flagged as such in lookup and reports.
-# nested_frames: allocate the nested page anew; the functions of its
-# allocation block in lookup, one per line, and the block's note if any.
-nested_frames() {
-	echo nested >$RUN
-	write $PT/lookup "pfn $(sed -n 's/^nested pfn \(0x[0-9a-f]*\)$/\1/p' $pages)" >/dev/null
-	awk '/last allocated by:$/ { on = 1; next }
-	     on && /^ \(sampled out/ { print "NOTE"; next }
-	     on && /^ / { sub(/^ +/, ""); sub(/[+.].*/, ""); print; next }
-	     on { exit }' $PT/lookup
-}
 short0=$(sed -n 's/^short_stacks: //p' $PT/stats)
 check "sample=65536 is taken at runtime" [ -z "$(write $PARAMS/sample 65536)" ]
-f=$(nested_frames)
+f=$(nested_stack)
 # One chance in 65536 that this event kept its stack: draw again.
-echo "$f" | grep -qx pt_cases_nested_outer && f=$(nested_frames)
+echo "$f" | grep -qx pt_cases_nested_outer && f=$(nested_stack)
 # The API frames (one or two, by kernel), pt_cases_alloc_nested, the note.
 if echo "$(echo "$f" | head -n 1)+" | grep -qE "$API" &&
    [ "$(echo "$f" | tail -n 2 | tr '\n' ' ')" = "pt_cases_alloc_nested NOTE " ] &&
@@ -232,7 +222,7 @@ grep -q '^sample: 65536$' $PT/stats && ok "sample=65536: stats says sample: 6553
 short1=$(sed -n 's/^short_stacks: //p' $PT/stats)
 check "sample=65536: stats counts short stacks ($short0 -> $short1)" [ "$short1" -gt "$short0" ]
 echo 1 >$PARAMS/sample
-f=$(nested_frames)
+f=$(nested_stack)
 if echo "$f" | grep -A1 -x pt_cases_alloc_nested | tail -n 1 | grep -qx pt_cases_nested_outer &&
    ! echo "$f" | grep -qx NOTE; then
 	ok "sample=1: the whole stack again, pt_cases_nested_outer and beyond"

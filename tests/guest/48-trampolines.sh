@@ -9,7 +9,6 @@
 . /tests/guest/lib.sh
 
 PT=/sys/kernel/debug/pagetrail
-CASES=/sys/kernel/debug/pt_cases
 TR=/sys/kernel/tracing
 
 insmod_ko pagetrail || { not_ok "trampolines: pagetrail loads"; exit 0; }
@@ -20,17 +19,6 @@ if ! insmod_ko pt_cases; then
 fi
 [ -e $TR/current_tracer ] || mount -t tracefs nodev $TR
 
-# frames: allocate the nested page anew; the functions of its allocation
-# stack as lookup prints it, one per line.
-frames() {
-	local pfn
-	echo nested >$CASES/run
-	pfn=$(sed -n 's/^nested pfn \(0x[0-9a-f]*\)$/\1/p' $CASES/pages)
-	echo "pfn $pfn" >$PT/lookup
-	awk '/last allocated by:$/ { on = 1; next }
-	     on && /^ / { sub(/^ +/, ""); sub(/[+.].*/, ""); print; next }
-	     on { exit }' $PT/lookup
-}
 unwinds() {
 	sed -n 's/^kernel_unwinds: //p' $PT/stats
 }
@@ -46,7 +34,7 @@ same() {
 	fi
 }
 
-base=$(frames)
+base=$(nested_stack)
 if echo "$base" | grep -A1 -x pt_cases_alloc_nested | tail -n 1 |
    grep -qx pt_cases_nested_outer; then
 	ok "trampolines: untraced: pt_cases_alloc_nested, then pt_cases_nested_outer"
@@ -59,7 +47,7 @@ fi
 u0=$(unwinds)
 if echo 'r:pt_kr pt_cases_alloc_nested' >>$TR/kprobe_events &&
    echo 1 >$TR/events/kprobes/pt_kr/enable; then
-	k=$(frames)
+	k=$(nested_stack)
 	echo 0 >$TR/events/kprobes/pt_kr/enable
 	echo '-:pt_kr' >>$TR/kprobe_events
 	if uname -r | grep -q '^5\.15\.' &&
@@ -84,7 +72,7 @@ u1=$(unwinds)
 # return_to_handler.
 echo ':mod:pt_cases' >$TR/set_ftrace_filter
 echo function_graph >$TR/current_tracer
-g=$(frames)
+g=$(nested_stack)
 echo nop >$TR/current_tracer
 echo >$TR/set_ftrace_filter
 u2=$(unwinds)

@@ -12,6 +12,9 @@
 #          expect_report TAG REGEX NAME: ok/not_ok on grep -E REGEX in span.
 # Modules: PT_KO=/tests (pt_trigger.ko, pagetrail.ko, ...); insmod_ko NAME.
 # KASAN:   kasan_mode prints generic, sw-tags or hw-tags (from the boot log).
+# Stacks:  nested_stack: allocate pt_cases' nested page anew and print the
+#          functions of its allocation stack, one per line (NOTE for a
+#          "sampled out" line).
 
 PT_KO=${PT_KO:-/tests}
 PT_TAP_COUNTER=${PT_TAP_COUNTER:-/tmp/pagetrail-tap-count}
@@ -157,4 +160,18 @@ relay_tap() {
 	done <"$file"
 	grep -q '^ok ' "$file" ||
 		not_ok "$prefix: the tool reported results" "$(head -n 5 "$file")"
+}
+
+# nested_stack: pt_cases' nested page, allocated anew; the functions of its
+# allocation stack as lookup prints it, one per line, and NOTE where the
+# block says the stack was cut (sample=).
+nested_stack() {
+	local pfn
+	echo nested >/sys/kernel/debug/pt_cases/run
+	pfn=$(sed -n 's/^nested pfn \(0x[0-9a-f]*\)$/\1/p' /sys/kernel/debug/pt_cases/pages)
+	echo "pfn $pfn" >/sys/kernel/debug/pagetrail/lookup
+	awk '/last allocated by:$/ { on = 1; next }
+	     on && /^ \(sampled out/ { print "NOTE"; next }
+	     on && /^ / { sub(/^ +/, ""); sub(/[+.].*/, ""); print; next }
+	     on { exit }' /sys/kernel/debug/pagetrail/lookup
 }
