@@ -64,8 +64,9 @@ static const struct input top_bad[] = {
 static const struct input sample_good[] = {
 	IN("1"), IN("16\n"), IN("0x10"), IN("65536"), { NULL }
 };
+/* Not "": a write of no bytes to sysfs never reaches the parameter. */
 static const struct input sample_bad[] = {
-	IN(""), IN("\n"), IN("0"), IN("65537"), IN("-1"), IN("abc"), IN("1 2"),
+	IN("\n"), IN("0"), IN("65537"), IN("-1"), IN("abc"), IN("1 2"),
 	IN("0x"), IN("1.5"), IN("4294967297"), IN("\x80"),
 	{ NULL }
 };
@@ -305,8 +306,10 @@ int main(int argc, char **argv)
 				 targets[i].name, sum.writes);
 	}
 
-	/* Whatever was accepted, the parameters still read as a boolean. */
-	for (i = 2; i < NR_TARGETS; i++) {
+	/* Whatever was accepted, the boolean ones still read as a boolean. */
+	for (i = 0; i < NR_TARGETS; i++) {
+		if (targets[i].good != bool_good)
+			continue;
 		if (read_file(targets[i].path, buf, sizeof(buf)) < 0 ||
 		    (strcmp(buf, "Y\n") && strcmp(buf, "N\n")))
 			break;
