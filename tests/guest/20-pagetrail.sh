@@ -208,6 +208,7 @@ check "sample=65536 is taken at runtime" [ -z "$(write $PARAMS/sample 65536)" ]
 f=$(nested_stack)
 # One chance in 65536 that this event kept its stack: draw again.
 echo "$f" | grep -qx pt_cases_nested_outer && f=$(nested_stack)
+diag "$(sed -n '/last allocated by:/,/^pagetrail: last freed/p' $PT/lookup)"
 # The API frames (one or two, by kernel), pt_cases_alloc_nested, the note.
 if echo "$(echo "$f" | head -n 1)+" | grep -qE "$API" &&
    [ "$(echo "$f" | tail -n 2 | tr '\n' ' ')" = "pt_cases_alloc_nested NOTE " ] &&
