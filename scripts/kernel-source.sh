@@ -15,17 +15,9 @@ set -euo pipefail
 
 ver=${1:?usage: kernel-source.sh VERSION}
 src=$PT_CACHE/src/linux-source-$ver
-if [ -f "$src/.pagetrail-extracted" ]; then
-	echo "$src"
-	exit 0
-fi
 mkdir -p "$PT_CACHE/src"
 exec 8>"$src.lock"
 flock 8
-if [ -f "$src/.pagetrail-extracted" ]; then
-	echo "$src"
-	exit 0
-fi
 
 deb=/usr/src/linux-source-$ver.tar.xz
 if [ ! -f "$deb" ] && apt-cache show "linux-source-$ver" >/dev/null 2>&1; then
@@ -50,6 +42,16 @@ elif [ -n "$dir" ]; then
 		fi
 	done
 fi
+# The tree is reused only while it came from the same file (path, size,
+# mtime): an upgraded linux-source package or a new tarball is extracted
+# again, and build-kernel.sh keys its cache by the release it then reads.
+ident=
+[ -z "$found" ] || ident=$(stat -L -c '%n %s %Y' "$found")
+if [ -n "$ident" ] && [ -f "$src/.pagetrail-extracted" ] &&
+	[ "$(cat "$src/.pagetrail-extracted")" = "$ident" ]; then
+	echo "$src"
+	exit 0
+fi
 if [ -z "$found" ]; then
 	echo "error: no source for kernel $ver. Looked for: ${tried[*]}" >&2
 	[ -n "$dir" ] || echo "error: set PAGETRAIL_KERNEL_SOURCES to a directory holding kernel.org's linux-$ver.N.tar.xz" >&2
@@ -67,5 +69,5 @@ else
 fi
 [ -f "$src.tmp/Makefile" ] || { echo "error: $found holds no kernel tree" >&2; exit 1; }
 mv "$src.tmp" "$src"
-touch "$src/.pagetrail-extracted"
+echo "$ident" >"$src/.pagetrail-extracted"
 echo "$src"
