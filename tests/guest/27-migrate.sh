@@ -17,7 +17,7 @@ if [ ! -x /tests/pt_migrate ]; then
 	not_ok "migrate: /tests/pt_migrate present"
 else
 	/tests/pt_migrate >/tmp/migrate.out 2>&1
-	relay_tap migrate /tmp/migrate.out
+	relay_tap migrate /tmp/migrate.out $?
 fi
 rmmod pagetrail
 exit 0

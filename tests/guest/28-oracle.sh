@@ -19,7 +19,7 @@ fi
 
 judge() {
 	/tests/pt_oracle "$1" >/tmp/oracle.out 2>&1
-	relay_tap oracle /tmp/oracle.out
+	relay_tap oracle /tmp/oracle.out $?
 }
 
 echo hold >$ORACLE/run

@@ -20,7 +20,7 @@ else
 	/tests/pt_fuzz -p "$pfn" -n "$writes" -j 4 >/tmp/fuzz.out 2>&1
 	rc=$?
 	diag "pt_fuzz: exit $rc after $(( $(date +%s) - t0 ))s"
-	relay_tap fuzz /tmp/fuzz.out
+	relay_tap fuzz /tmp/fuzz.out "$rc"
 fi
 echo 1 >$PARAMS/enabled
 echo 1 >$PARAMS/print_on_report
