@@ -67,7 +67,10 @@ kmsg() {
 	echo "$*" >/dev/kmsg
 }
 
+# On hardware tag-based KASAN, tag checks are turned back on (pt_rearm)
+# before every span: the last report turned them off on its CPU.
 expect_begin() {
+	[ ! -w /sys/kernel/debug/pt_rearm ] || echo 1 >/sys/kernel/debug/pt_rearm
 	kmsg "PAGETRAIL-EXPECT-BEGIN $1"
 }
 
@@ -147,19 +150,62 @@ cmdline_arg() {
 	echo "${v:-$2}"
 }
 
-# relay_tap PREFIX FILE: re-number a kselftest tool's TAP output in FILE
-# into ours, each result prefixed with "PREFIX: "; not ok if it has none.
+# relay_tap PREFIX FILE [RC]: re-number a kselftest tool's TAP output in
+# FILE into ours, each result prefixed with "PREFIX: "; a "not ok" stays
+# not ok whatever directive follows it (# SKIP, # TODO). Also not ok: no
+# results at all, each "Bail out!" (the results after it are relayed too),
+# a missing plan or a plan "1..N" that disagrees with the results, and RC,
+# the tool's exit status, when given and not 0.
 relay_tap() {
-	local prefix=$1 file=$2 line
-	while read -r line; do
+	local prefix="$1" file="$2" rc="${3:-0}" line n=0 plan="" why
+	while IFS= read -r line || [ -n "$line" ]; do
 		case "$line" in
-		"ok "*) ok "$prefix: $(echo "$line" | sed 's/^ok [0-9]* //')" ;;
-		"not ok "*) not_ok "$prefix: $(echo "$line" | sed 's/^not ok [0-9]* //')" ;;
+		"ok "*)
+			n=$((n + 1))
+			ok "$prefix: $(echo "$line" | sed 's/^ok [0-9]* *//')"
+			;;
+		"not ok "*)
+			n=$((n + 1))
+			why=
+			case "$line" in
+			*"#"*[Ss][Kk][Ii][Pp]* | *"#"*[Tt][Oo][Dd][Oo]*)
+				why="a not ok is a failure, whatever its directive" ;;
+			esac
+			not_ok "$prefix: $(echo "$line" | sed 's/^not ok [0-9]* *//')" "$why"
+			;;
+		"Bail out!"*)
+			not_ok "$prefix: $line" "the tool gave up after $n results"
+			;;
+		1..*)
+			plan=${line#1..}
+			plan=${plan%%[!0-9]*}
+			;;
 		"# "*) diag "${line#\# }" ;;
 		esac
 	done <"$file"
-	grep -q '^ok ' "$file" ||
+	[ "$n" -gt 0 ] ||
 		not_ok "$prefix: the tool reported results" "$(head -n 5 "$file")"
+	if [ -z "$plan" ]; then
+		[ "$n" = 0 ] || not_ok "$prefix: the tool printed its plan" "no 1..N line"
+	elif [ "$plan" != "$n" ]; then
+		not_ok "$prefix: the tool's plan 1..$plan matches its results" "$n results"
+	fi
+	[ "$rc" = 0 ] || not_ok "$prefix: the tool exits 0" "exit status $rc"
+}
+
+# The host (scripts/parse-results.py) fails a span that does not see
+# exactly one KASAN report, unless the guest declares otherwise:
+# expect_kinds TAG KIND...: right before expect_begin TAG, what that span
+# may see instead: any one of KIND, each "kasan" (one KASAN report), "none"
+# (no report) or "warning:TEXT" (one WARNING whose line contains TEXT).
+expect_kinds() {
+	kmsg "PAGETRAIL-EXPECT-KINDS $*"
+}
+
+# expect_retry TAG: the span TAG that just ended never got to its report
+# and is tried again: its missing report is a note, not a failure.
+expect_retry() {
+	kmsg "PAGETRAIL-EXPECT-RETRY $1"
 }
 
 # nested_stack: pt_cases' nested page, allocated anew; the functions of its
