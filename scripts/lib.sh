@@ -23,6 +23,27 @@ cross_compile() {
 	esac
 }
 
+# kbuild_llvm KDIR: "LLVM=-MAJOR" for a kernel built by clang MAJOR (the
+# top Makefile's rule, for the test bed's own module builds), else nothing.
+kbuild_llvm() {
+	local v
+	v=$(sed -n 's/^CONFIG_CLANG_VERSION=\([1-9][0-9]*\)$/\1/p' "$1/.config" 2>/dev/null)
+	[ -z "$v" ] || echo "LLVM=-$((v / 10000))"
+}
+
+# sign_modules KDIR KO...: sign each KO with KDIR's module key, as kbuild's
+# modules_install does, where KDIR's kernel checks module signatures.
+sign_modules() {
+	local kdir=$1 hash ko
+	shift
+	grep -q '^CONFIG_MODULE_SIG=y' "$kdir/.config" 2>/dev/null || return 0
+	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$kdir/.config")
+	for ko in "$@"; do
+		"$kdir/scripts/sign-file" "$hash" "$kdir/certs/signing_key.pem" \
+			"$kdir/certs/signing_key.x509" "$ko" || return 1
+	done
+}
+
 # build_module NAME SRC KDIR WORK ARCH: copy the sources of SRC to WORK/NAME
 # and build them out of tree against KDIR; log in WORK/build-NAME.log.
 # Returns 0, 1 (build failed) or 2 (built with compiler warnings).
@@ -37,7 +58,7 @@ build_module() {
 		--exclude=Module.symvers --exclude='.tmp_versions' . |
 		tar -C "$work/$name" -x
 	if make -C "$kdir" M="$work/$name" ARCH="$arch" \
-		CROSS_COMPILE="$(cross_compile "$arch")" -j"$(nproc)" \
+		CROSS_COMPILE="$(cross_compile "$arch")" $(kbuild_llvm "$kdir") -j"$(nproc)" \
 		PT_MODULE_DIR="$PT_TOP/module" PT_MODULE_BUILD="$work/module" \
 		modules \
 		>"$blog" 2>&1; then
@@ -46,6 +67,9 @@ build_module() {
 			grep -E '(warning|error):' "$blog" | head -n 20 >&2
 			return 2
 		fi
+		# shellcheck disable=SC2046
+		sign_modules "$kdir" $(find "$work/$name" -name '*.ko') >>"$blog" 2>&1 ||
+			return 1
 		return 0
 	fi
 	tail -n 30 "$blog" >&2

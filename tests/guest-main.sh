@@ -14,6 +14,31 @@ export PT_TAP_COUNTER=/tmp/pagetrail-tap-count
 echo on >/proc/sys/kernel/printk_devkmsg 2>/dev/null
 echo 0 >"$PT_TAP_COUNTER"
 echo "TAP version 13"
+# Hardware tag-based KASAN turns tag checks off on a CPU after its first
+# report: pt_rearm (tests/rearm) turns them back on before each span.
+if [ "$(kasan_mode)" = hw-tags ]; then
+	if insmod_ko pt_rearm; then
+		ok "bed: insmod pt_rearm (hw-tags: tag checks re-armed before each expected report)"
+	else
+		not_ok "bed: insmod pt_rearm" "hw-tags reports after the first per CPU would be lost"
+	fi
+fi
+# pt_bed=cfi: the test bed's own kCFI check, alone in its boot: a mistyped
+# indirect call must kill this guest (the host then judges the log a
+# failure); if it comes back, the run ends normally and the host notices.
+if [ "$(cmdline_arg pt_bed "")" = cfi ]; then
+	if insmod_ko pt_trigger; then
+		ok "bed: insmod pt_trigger"
+		kmsg "PAGETRAIL-BED cfi_mismatch"
+		echo cfi_mismatch >/sys/kernel/debug/pt_trigger/run
+		not_ok "bed: cfi_mismatch came back" "the kernel did not trap the mistyped call"
+	else
+		not_ok "bed: insmod pt_trigger" "insmod failed"
+	fi
+	echo "1..$(cat "$PT_TAP_COUNTER")"
+	echo "PAGETRAIL-GUEST-DONE"
+	exit 0
+fi
 # pt_only=NN[,NN...] on the kernel command line (PAGETRAIL_GUEST_ARGS):
 # only the scripts whose names start with one of them, and 10-bed; for
 # working on one test.

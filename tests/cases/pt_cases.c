@@ -221,6 +221,34 @@ static int pt_cases_vmalloc_uaf(void)
 	return 0;
 }
 
+/*
+ * vmalloc out-of-bounds: a read just past a vmalloc() area that ends
+ * inside its second page. Every KASAN mode poisons that tail (hardware
+ * tags with KASAN_VMALLOC too), and the page is mapped, so this is the
+ * vmalloc case hardware tags can report: they check real accesses only,
+ * and a read after vfree() faults on the unmapped area instead.
+ */
+#define PT_CASES_VMALLOC_OOB_SIZE	(PAGE_SIZE + 64)
+
+static noinline void *pt_cases_alloc_vmalloc_oob(void)
+{
+	void *p = vmalloc(PT_CASES_VMALLOC_OOB_SIZE);
+
+	return pt_cases_no_tail_call(p);
+}
+
+static int pt_cases_vmalloc_oob(void)
+{
+	char *p = pt_cases_alloc_vmalloc_oob();
+
+	if (!p)
+		return -ENOMEM;
+	pr_info("pt_cases: vmalloc_oob read %d\n",
+		READ_ONCE(p[PT_CASES_VMALLOC_OOB_SIZE + 32]));
+	vfree(p);
+	return 0;
+}
+
 /* alloc_pages_bulk then use-after-free of one of the batch */
 #define PT_CASES_BULK 4
 
@@ -735,6 +763,7 @@ static const struct {
 	{ "page_oob", pt_cases_page_oob },
 	{ "double_free", pt_cases_double_free },
 	{ "vmalloc_uaf", pt_cases_vmalloc_uaf },
+	{ "vmalloc_oob", pt_cases_vmalloc_oob },
 	{ "bulk_uaf", pt_cases_bulk_uaf },
 	{ "keep", pt_cases_keep },
 	{ "quiet", pt_cases_quiet_alloc },

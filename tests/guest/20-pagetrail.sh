@@ -62,6 +62,10 @@ insmod_ko pt_cases || not_ok "pt_cases loads"
 # case ALLOC_HELPER FREE_HELPER STATE [REPORT]
 run_case() {
 	c=$1 alloc_fn=$2 free_fn=$3 state=$4 bug=${5:-BUG: KASAN:}
+	# 6.18's slab may refuse the second kfree() with a WARNING instead
+	# (below): the host excuses that one WARNING in this span only.
+	[ "$c" != double_free ] || expect_kinds "$c" kasan warning:mm/slub.c \
+		kasan+warning:mm/slub.c
 	expect_begin "$c"
 	echo "$c" >$RUN
 	expect_end "$c"
@@ -132,15 +136,22 @@ run_case order3_uaf pt_cases_alloc_order3 pt_cases_free_order3 free
 run_case kmalloc_large_uaf pt_cases_alloc_large pt_cases_free_large free
 run_case page_oob pt_cases_alloc_oob - allocated
 run_case double_free pt_cases_alloc_df pt_cases_free_df free "BUG: KASAN: double-free"
-run_case vmalloc_uaf pt_cases_alloc_vmalloc pt_cases_free_vmalloc free
-# The address came from the vfree ring: the report names vfree()'s caller.
-v=$(kmsg_span vmalloc_uaf | sed 's/^\[[^]]*\] //' |
-	sed -n '/was unmapped by vfree() from:/,/^pagetrail: pfn/p')
-if echo "$v" | grep -q '^ pt_cases_free_vmalloc[+.]'; then
-	ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc"
+# Hardware tags check real accesses only, and a read after vfree() faults
+# on the unmapped area: there vmalloc is covered by vmalloc_oob alone.
+if [ "$(kasan_mode)" = hw-tags ]; then
+	skip "vmalloc_uaf" "hardware tags: a read after vfree() faults, no software check can report it (vmalloc_oob below)"
 else
-	not_ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc" "$v"
+	run_case vmalloc_uaf pt_cases_alloc_vmalloc pt_cases_free_vmalloc free
+	# The address came from the vfree ring: the report names vfree()'s caller.
+	v=$(kmsg_span vmalloc_uaf | sed 's/^\[[^]]*\] //' |
+		sed -n '/was unmapped by vfree() from:/,/^pagetrail: pfn/p')
+	if echo "$v" | grep -q '^ pt_cases_free_vmalloc[+.]'; then
+		ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc"
+	else
+		not_ok "vmalloc_uaf: report names the vfree() caller, pt_cases_free_vmalloc" "$v"
+	fi
 fi
+run_case vmalloc_oob pt_cases_alloc_vmalloc_oob - allocated
 run_case bulk_uaf pt_cases_alloc_bulk pt_cases_free_bulk free
 
 # lookup: a page the trigger allocated and kept

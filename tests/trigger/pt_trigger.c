@@ -46,8 +46,32 @@ static noinline void pt_trigger_page_uaf(void)
 	pr_info("pt_trigger: page_uaf: read %d\n", READ_ONCE(p[42]));
 }
 
+/*
+ * cfi_mismatch: an indirect call through a pointer of the wrong type. A
+ * kCFI kernel (CONFIG_CFI_CLANG, not permissive) traps on it ("CFI
+ * failure at ..."), and with PANIC_ON_OOPS the guest dies: the test bed
+ * must call that run a failure. Elsewhere the call simply returns.
+ */
+static noinline int pt_trigger_cfi_target(int a)
+{
+	return a + 1;
+}
+
+typedef long (*pt_trigger_wrong_fn)(long a, long b);
+
+/* Through data, so that the compiler cannot see the callee's type. */
+static void *pt_trigger_cfi_ptr = pt_trigger_cfi_target;
+
+static noinline void pt_trigger_cfi_mismatch(void)
+{
+	pt_trigger_wrong_fn fn = READ_ONCE(pt_trigger_cfi_ptr);
+
+	pr_info("pt_trigger: cfi_mismatch: returned %ld\n", fn(1, 2));
+}
+
 static const struct pt_trigger_case pt_trigger_cases[] = {
 	{ "page_uaf", pt_trigger_page_uaf },
+	{ "cfi_mismatch", pt_trigger_cfi_mismatch },
 };
 
 static ssize_t pt_trigger_run_write(struct file *file, const char __user *ubuf,
