@@ -154,7 +154,7 @@ void pt_hook_detach(struct pt_hook *h)
 	switch (h->type) {
 	case PT_HOOK_TRACEPOINT:
 		tracepoint_probe_unregister(h->tp, h->probe, NULL);
-		tracepoint_synchronize_unregister();
+		pt_tracepoint_sync();
 		break;
 	case PT_HOOK_FTRACE:
 #ifdef CONFIG_DYNAMIC_FTRACE

@@ -107,7 +107,9 @@ static enum pt_frame_class pt_frame_class(unsigned long addr, char *sym)
 	if (within_module(addr, THIS_MODULE)) {
 		c = PT_FRAME_INTERNAL;
 	} else {
-		sprint_symbol_no_offset(sym, addr);
+		/* sprint_symbol_no_offset() is not in the GKI KMI lists. */
+		sprint_symbol(sym, addr);
+		sym[strcspn(sym, "+ ")] = '\0';
 		c = pt_frame_name_class(sym);
 	}
 	WRITE_ONCE(pt_cache[c][slot], addr);

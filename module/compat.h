@@ -21,6 +21,9 @@
 #include <linux/stackdepot.h>
 #include <linux/timer.h>
 #include <linux/tracepoint.h>
+#include <linux/memory.h>
+#include <linux/pagevec.h>
+#include <linux/srcu.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 15, 0)
 #error "pagetrail supports Linux 5.15 and later"
@@ -85,6 +88,14 @@ struct pt_optional {
 	typeof(&PT_CONTIG_FUNC) contig_alloc;
 	typeof(&free_contig_range) contig_free;
 #endif
+#ifdef CONFIG_MEMORY_HOTPLUG
+	typeof(&register_memory_notifier) register_memory_notifier;
+	typeof(&unregister_memory_notifier) unregister_memory_notifier;
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)		/* -6.12 */
+#define PT_HAVE_OPT_TRACEPOINT_SRCU
+	struct srcu_struct *tracepoint_srcu;
+#endif
 #if defined(STACK_DEPOT_FLAG_CAN_ALLOC) &&			\
 	LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)		/* 6.8-6.14 */
 #define PT_HAVE_OPT_SAVE_FLAGS
@@ -98,6 +109,45 @@ struct pt_optional {
 extern struct pt_optional pt_opt;
 
 #define pt_have(sym)		(pt_opt.sym != NULL)
+
+/*
+ * tracepoint_synchronize_unregister(), without a strong reference to
+ * tracepoint_srcu (not in the GKI KMI lists) up to 6.12, where it is
+ * synchronize_srcu(&tracepoint_srcu) then synchronize_rcu(). The hooks'
+ * tracepoints are not rcuidle ones, so where the symbol is missing no
+ * probe runs under that SRCU and synchronize_rcu() is the whole wait.
+ * 6.13+ dropped the SRCU: the kernel's own function.
+ */
+static inline void pt_tracepoint_sync(void)
+{
+#ifdef PT_HAVE_OPT_TRACEPOINT_SRCU
+	if (pt_have(tracepoint_srcu))
+		synchronize_srcu(pt_opt.tracepoint_srcu);
+	synchronize_rcu();
+#else
+	tracepoint_synchronize_unregister();
+#endif
+}
+
+/*
+ * Free a batch of pages as the page cache and LRU do. 6.5+: through a
+ * folio_batch (__folio_batch_release() is in the GKI KMI lists,
+ * release_pages() is not); before, release_pages() itself.
+ */
+static inline void pt_release_batch(struct page **pages, int n)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)		/* 6.5+ */
+	struct folio_batch fbatch;
+	int i;
+
+	folio_batch_init(&fbatch);
+	for (i = 0; i < n; i++)
+		folio_batch_add(&fbatch, page_folio(pages[i]));
+	folio_batch_release(&fbatch);
+#else
+	release_pages(pages, n);
+#endif
+}
 
 /* The weak references themselves, for main.c's pt_opt only. */
 #ifdef PT_OPTIONAL_WEAK_REFS
@@ -117,6 +167,13 @@ extern typeof(stack_depot_set_extra_bits) stack_depot_set_extra_bits __weak;
 #ifdef CONFIG_CONTIG_ALLOC
 extern typeof(PT_CONTIG_FUNC) PT_CONTIG_FUNC __weak;
 extern typeof(free_contig_range) free_contig_range __weak;
+#endif
+#ifdef CONFIG_MEMORY_HOTPLUG
+extern typeof(register_memory_notifier) register_memory_notifier __weak;
+extern typeof(unregister_memory_notifier) unregister_memory_notifier __weak;
+#endif
+#ifdef PT_HAVE_OPT_TRACEPOINT_SRCU
+extern struct srcu_struct tracepoint_srcu __weak;
 #endif
 #if defined(PT_HAVE_OPT_SAVE_FLAGS)
 extern typeof(stack_depot_save_flags) stack_depot_save_flags __weak;

@@ -150,7 +150,7 @@ static void pt_st_bulk(struct pt_coverage_result *r)
 	r->ran = true;
 }
 
-/* release_pages() frees a batch: order-0 pages and large folios. */
+/* A folio batch's release: order-0 pages and large folios (release_pages()). */
 static void pt_st_batch(struct pt_coverage_result *r)
 {
 	static const unsigned int orders[] = { 0, 0, 0, 2, 0, 3 };
@@ -169,7 +169,7 @@ static void pt_st_batch(struct pt_coverage_result *r)
 	if (!n)
 		return;
 	pt_notes_reset();
-	release_pages(pages, n);
+	pt_release_batch(pages, n);
 	r->free_ok = true;
 	for (i = 0; i < n; i++)
 		r->free_ok &= pt_seen_once(pages[i], PT_FREE);

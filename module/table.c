@@ -862,6 +862,34 @@ static struct notifier_block pt_memory_nb = {
 	.notifier_call = pt_memory_event,
 };
 
+/*
+ * Memory hotplug notifications, where the kernel exports them (GKI KMI
+ * lists do not name register_memory_notifier): without them, memory that
+ * goes online after load is not tracked (its pages read "not tracked").
+ */
+static int pt_memory_notifier_register(void)
+{
+#ifdef CONFIG_MEMORY_HOTPLUG
+	if (!pt_have(register_memory_notifier) ||
+	    !pt_have(unregister_memory_notifier)) {
+		pr_info("register_memory_notifier is not exported: memory onlined after load is not tracked\n");
+		return 0;
+	}
+	return pt_opt.register_memory_notifier(&pt_memory_nb);
+#else
+	return 0;
+#endif
+}
+
+static void pt_memory_notifier_unregister(void)
+{
+#ifdef CONFIG_MEMORY_HOTPLUG
+	if (pt_have(register_memory_notifier) &&
+	    pt_have(unregister_memory_notifier))
+		pt_opt.unregister_memory_notifier(&pt_memory_nb);
+#endif
+}
+
 /**
  * pt_table_init - allocate the table for the memory online at load
  *
@@ -879,7 +907,7 @@ int pt_table_init(void)
 	 * section goes online unseen between the scan and the registration
 	 * (it adds on MEM_ONLINE too, after the section is marked online).
 	 */
-	ret = register_memory_notifier(&pt_memory_nb);
+	ret = pt_memory_notifier_register();
 	if (ret)
 		return ret;
 	for_each_online_node(nid)
@@ -902,7 +930,7 @@ void pt_table_exit(void)
 {
 	struct pt_dir *d;
 
-	unregister_memory_notifier(&pt_memory_nb);
+	pt_memory_notifier_unregister();
 	pt_sections_remove(0, ULONG_MAX - 1);
 	mutex_lock(&pt_dir_lock);
 	d = rcu_dereference_protected(pt_dir, lockdep_is_held(&pt_dir_lock));

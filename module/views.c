@@ -249,7 +249,9 @@ static void pt_rows_oldest(struct pt_leak_row *rows, unsigned int n)
 	while ((pages = pt_table_next_run(&pfn, &e))) {
 		pfn += pages;
 		key.handle = e.handle;
-		r = bsearch(&key, rows, n, sizeof(*rows), pt_row_cmp_handle);
+		/* The inline one: bsearch() is not in the GKI KMI lists. */
+		r = __inline_bsearch(&key, rows, n, sizeof(*rows),
+				     pt_row_cmp_handle);
 		if (r && e.stamp.ts && (!r->oldest || e.stamp.ts < r->oldest))
 			r->oldest = e.stamp.ts;
 	}
