@@ -51,9 +51,15 @@ static int pt_param_set_bool(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+/* As param_get_bool() prints it; that one is not in the GKI KMI lists. */
+static int pt_param_get_bool(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", *(bool *)kp->arg ? 'Y' : 'N');
+}
+
 static const struct kernel_param_ops pt_bool_ops = {
 	.set = pt_param_set_bool,
-	.get = param_get_bool,
+	.get = pt_param_get_bool,
 };
 
 /* Process context (sysfs write or insmod): patching the key may sleep. */
@@ -72,7 +78,7 @@ static int pt_param_set_enabled(const char *val, const struct kernel_param *kp)
 
 static const struct kernel_param_ops pt_enabled_ops = {
 	.set = pt_param_set_enabled,
-	.get = param_get_bool,
+	.get = pt_param_get_bool,
 };
 
 static int pt_param_set_depth(const char *val, const struct kernel_param *kp)
@@ -111,6 +117,13 @@ MODULE_PARM_DESC(allow_partial, "Load even if the self-test finds an allocator p
 /* NULL where the kernel does not export them. */
 struct pt_optional pt_opt __ro_after_init = {
 	.stack_depot_init = &stack_depot_init,
+#ifdef CONFIG_MEMORY_HOTPLUG
+	.register_memory_notifier = &register_memory_notifier,
+	.unregister_memory_notifier = &unregister_memory_notifier,
+#endif
+#ifdef PT_HAVE_OPT_TRACEPOINT_SRCU
+	.tracepoint_srcu = &tracepoint_srcu,
+#endif
 	.for_each_kernel_tracepoint = &for_each_kernel_tracepoint,
 #ifdef CONFIG_DYNAMIC_FTRACE
 	.register_ftrace_function = &register_ftrace_function,
@@ -214,3 +227,4 @@ module_init(pt_init);
 module_exit(pt_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-page last allocation and free stacks in KASAN reports");
+MODULE_VERSION("0.2.0");

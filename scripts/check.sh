@@ -90,6 +90,18 @@ else
 	host_result FAIL "kernel-doc ($(printf '%s\n' "$bad" | wc -l) problems)"
 fi
 
+# The Debian package: built, installed (DKMS builds and signs pagetrail for
+# Debian's own kernel headers), loaded in that kernel in QEMU, purged.
+log "check: Debian package (scripts/deb-test.sh)"
+while read -r line; do
+	case "$line" in
+	"PASS: "*) host_result PASS "deb: ${line#PASS: }" ;;
+	"FAIL: "*) host_result FAIL "deb: ${line#FAIL: }"; echo "$line" >&2 ;;
+	"SKIP: "*) host_result SKIP "deb: ${line#SKIP: }" ;;
+	*) echo "$line" >&2 ;;
+	esac
+done < <(bash "$PT_TOP/scripts/deb-test.sh" 2>&1)
+
 log "check: harness self-tests (tests/bed)"
 while read -r line; do
 	case "$line" in
