@@ -11,7 +11,9 @@
 #                     directory (vendor_dlkm); signed where the kernel signs
 #   make clean
 #   make check        the test bed: KASAN kernels in QEMU (6.1, 6.12, 6.18
-#                     x86_64; 6.6, 6.12 arm64; generic KASAN)
+#                     x86_64 and 6.6 arm64, generic KASAN; 6.12 arm64 built
+#                     as GKI: clang, kCFI, SCS, PAC, BTI, hardware tags,
+#                     signed modules, exports trimmed to the KMI lists)
 #   make check-all    5.15, 6.1, 6.6, 6.12, 6.18 on x86_64 and arm64, arm64
 #                     software tag-based KASAN on 6.6, 6.12, 6.18, and a
 #                     PREEMPT_RT + lockdep 6.12 kernel
@@ -94,6 +96,8 @@ check:
 
 CHECK_ALL_TARGETS = 5.15:x86_64 6.1:x86_64 6.6:x86_64 6.12:x86_64 6.18:x86_64 \
 	5.15:arm64 6.1:arm64 6.6:arm64 6.12:arm64 6.12:arm64:pac 6.18:arm64 \
+	6.12:arm64:hw-tags+gki 6.12:arm64:hw-tags+gki+lto 6.6:arm64:hw-tags \
+	6.18:arm64:hw-tags \
 	6.6:arm64:sw-tags 6.12:arm64:sw-tags 6.18:arm64:sw-tags 6.12:x86_64:rt
 check-all:
 	PAGETRAIL_TARGETS="$(CHECK_ALL_TARGETS)" bash scripts/check.sh

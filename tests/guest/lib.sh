@@ -4,7 +4,8 @@
 # Spans:   expect_begin TAG / expect_end TAG bracket code that is expected to
 #          make the kernel report (KASAN, WARN, ...). The markers go through
 #          /dev/kmsg so they are ordered with the kernel's own messages; the
-#          host fails any splat in the serial log outside such a span.
+#          host fails any splat but the span's own expected report (one KASAN
+#          report unless expect_kinds says otherwise), and a span without it.
 # dmesg:   kmsg_mark NAME; kmsg_since NAME prints the kernel log after the last
 #          "PAGETRAIL-MARK NAME" (or after "PAGETRAIL-EXPECT-BEGIN TAG" when
 #          called as kmsg_since TAG and no such mark exists).
