@@ -626,9 +626,11 @@ static int pt_resolve(struct pt_side *side)
 		if (!best || s->covered > best->covered)
 			best = s;
 	}
+	/* Not -ENOENT: insmod would print "Unknown symbol in module". */
 	if (!best) {
-		pr_err("no %s hook could be attached\n", side->name);
-		return -ENOENT;
+		pr_err("no %s hook could be attached: see the reasons above; the kernel needs tracepoints, kprobes or ftrace for the page allocator\n",
+		       side->name);
+		return -EOPNOTSUPP;
 	}
 	if (!best->missing[0]) {
 		pr_err("%s: no self-test path could run: its allocations failed\n",
@@ -642,8 +644,11 @@ static int pt_resolve(struct pt_side *side)
 	}
 	pr_warn("allow_partial: %s via %s will not be recorded\n",
 		side->name, best->missing);
-	if (pt_set_attach(best))
-		return -ENOENT;
+	if (pt_set_attach(best)) {
+		pr_err("%s: the hook set %s no longer attaches\n", side->name,
+		       best->name);
+		return -EOPNOTSUPP;
+	}
 	side->chosen = best;
 	return 0;
 }
@@ -654,8 +659,8 @@ static int pt_resolve(struct pt_side *side)
  * pt_hooks_init - attach, per side, the first hook set the self-test proves
  *
  * Context: Process context, at load; sleeps.
- * Return: 0, or -ENOENT/-EOPNOTSUPP if no set covers every path (see
- * allow_partial).
+ * Return: 0, -EOPNOTSUPP if no set attaches or covers every path (see
+ * allow_partial), -ENOMEM if the self-test could not allocate.
  */
 int pt_hooks_init(void)
 {

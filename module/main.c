@@ -154,8 +154,8 @@ static int __init pt_init(void)
 	int ret;
 
 	if (pt_table_check_layout()) {
-		pr_err("unexpected stackdepot handle layout\n");
-		return -EINVAL;
+		pr_err("unexpected stackdepot handle layout: this kernel's stackdepot is not one pagetrail was written for; please report its version and config\n");
+		return -EOPNOTSUPP;
 	}
 	ret = pt_depot_init();
 	if (ret)

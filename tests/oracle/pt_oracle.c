@@ -143,11 +143,23 @@ static noinline void *pt_oracle_vmalloc(void)
 	return vmalloc(PT_OR_VMALLOC * PAGE_SIZE);
 }
 
+#ifdef CONFIG_CONTIG_ALLOC
+/*
+ * Weak, through data (arm64 modules take no GOT relocations): a GKI kernel
+ * does not export it (not in the KMI lists), and then the path is not run.
+ * Not static, or the compiler reads the pointer at build time (a GOT load).
+ */
+extern typeof(PT_CONTIG_FUNC) PT_CONTIG_FUNC __weak;
+typeof(&PT_CONTIG_FUNC) pt_oracle_contig_fn = &PT_CONTIG_FUNC;
+#endif
+
 static noinline int pt_oracle_contig(unsigned long pfn)
 {
 #ifdef CONFIG_CONTIG_ALLOC
-	return PT_CONTIG_FUNC(pfn, pfn + 1, PT_CONTIG_MOVABLE,
-			      GFP_KERNEL | __GFP_NOWARN);
+	if (!pt_oracle_contig_fn)
+		return -EOPNOTSUPP;
+	return pt_oracle_contig_fn(pfn, pfn + 1, PT_CONTIG_MOVABLE,
+				   GFP_KERNEL | __GFP_NOWARN);
 #else
 	return -EOPNOTSUPP;
 #endif
