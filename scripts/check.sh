@@ -189,6 +189,17 @@ for target in $targets; do
 		2) host_result SKIP "$tag: symbols: $why" ;;
 		*) host_result FAIL "$tag: symbols: $why" ;;
 		esac
+		# The test-bed-only exports of a trimmed kernel must not be what
+		# makes pagetrail load there.
+		if grep -q '^CONFIG_TRIM_UNUSED_KSYMS=y' "$kdir/.config"; then
+			leak=$(nm -u "$work/module/pagetrail.ko" | awk '{ print $2 }' |
+				grep -xF -f "$PT_TOP/tests/kmi/testbed.symbols" | tr '\n' ' ')
+			if [ -z "$leak" ]; then
+				host_result PASS "$tag: pagetrail uses none of tests/kmi/testbed.symbols"
+			else
+				host_result FAIL "$tag: pagetrail uses test-bed-only exports: $leak"
+			fi
+		fi
 	fi
 
 	# Guest tools, and the module built through DKMS as a user would.
